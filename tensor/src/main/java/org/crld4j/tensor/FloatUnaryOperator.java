@@ -1,0 +1,6 @@
+package org.crld4j.tensor;
+
+@FunctionalInterface
+public interface FloatUnaryOperator {
+    float apply(float x);
+}

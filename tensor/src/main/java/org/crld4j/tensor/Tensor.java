@@ -1,0 +1,511 @@
+package org.crld4j.tensor;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A float32 N-d tensor: a {@link Storage}, an element offset, a shape and strides (in elements).
+ * Views (view/reshape, permute/transpose, narrow/slice/select, expand, squeeze/unsqueeze) share the
+ * storage and copy nothing, exactly where PyTorch copies nothing. Operations that produce new data
+ * return contiguous tensors. Index tensors (argmax results, gather indices, labels) hold integral
+ * float values, exact up to 2^24.
+ */
+public final class Tensor {
+    private final Storage storage;
+    private final int offset;
+    private final int[] shape;
+    private final int[] strides;
+
+    Tensor(Storage storage, int offset, int[] shape, int[] strides) {
+        this.storage = storage;
+        this.offset = offset;
+        this.shape = shape;
+        this.strides = strides;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** A new contiguous, zero-filled tensor. */
+    public static Tensor zeros(int... shape) {
+        Shapes.checkShape("zeros", shape);
+        return new Tensor(Backends.current().allocate(Shapes.numel(shape)), 0, shape.clone(), Shapes.contiguousStrides(shape));
+    }
+
+    public static Tensor zerosLike(Tensor t) { return zeros(t.shape); }
+
+    public static Tensor full(float value, int... shape) {
+        Tensor t = zeros(shape);
+        if (value != 0f) Arrays.fill(t.array(), value);
+        return t;
+    }
+
+    public static Tensor ones(int... shape) { return full(1f, shape); }
+
+    public static Tensor scalar(float v) { return full(v); }
+
+    /** 0, 1, ..., n-1. */
+    public static Tensor arange(int n) { return arange(0, n, 1); }
+
+    /** start, start+step, ... below end (PyTorch's length rule). */
+    public static Tensor arange(float start, float end, float step) {
+        if (step == 0) throw new IllegalArgumentException("arange: step must be non-zero");
+        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        Tensor t = zeros(n);
+        float[] d = t.array();
+        for (int i = 0; i < n; i++) d[i] = start + i * step;
+        return t;
+    }
+
+    /** A tensor holding a copy of {@code data}, with the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        if (Shapes.numel(shape) != data.length)
+            throw new IllegalArgumentException("of: " + data.length + " values do not fill shape " + Shapes.str(shape));
+        Tensor t = zeros(shape);
+        System.arraycopy(data, 0, t.array(), 0, data.length);
+        return t;
+    }
+
+    /** A tensor over {@code data} without copying (host backend only). */
+    public static Tensor wrap(float[] data, int... shape) {
+        if (Shapes.numel(shape) != data.length)
+            throw new IllegalArgumentException("wrap: " + data.length + " values do not fill shape " + Shapes.str(shape));
+        return new Tensor(new Storage.Host(data), 0, shape.clone(), Shapes.contiguousStrides(shape));
+    }
+
+    /** An index tensor from ints (e.g. class labels). */
+    public static Tensor ofInts(int[] values, int... shape) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) f[i] = values[i];
+        return of(f, shape.length == 0 ? new int[] {values.length} : shape);
+    }
+
+    /** Standard normal samples from {@code rng} (row-major order). */
+    public static Tensor randn(Rng rng, int... shape) { return normal(rng, 0f, 1f, shape); }
+
+    public static Tensor normal(Rng rng, float mean, float std, int... shape) {
+        Tensor t = zeros(shape);
+        float[] d = t.array();
+        for (int i = 0; i < d.length; i++) d[i] = (float) (mean + std * rng.nextGaussian());
+        return t;
+    }
+
+    /** Uniform samples in [lo, hi). */
+    public static Tensor uniform(Rng rng, float lo, float hi, int... shape) {
+        Tensor t = zeros(shape);
+        float[] d = t.array();
+        for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextFloat();
+        return t;
+    }
+
+    public static Tensor rand(Rng rng, int... shape) { return uniform(rng, 0f, 1f, shape); }
+
+    // ---------------------------------------------------------------- metadata and raw access
+
+    public int[] shape() { return shape.clone(); }
+    public int rank() { return shape.length; }
+    public int size(int d) { return shape[Shapes.dim("size", d, shape.length)]; }
+    public int stride(int d) { return strides[Shapes.dim("stride", d, shape.length)]; }
+    public int[] strides() { return strides.clone(); }
+    public int offset() { return offset; }
+    public int numel() { return Shapes.numel(shape); }
+    public Storage storage() { return storage; }
+
+    /** The backing host array (shared, not a copy). Mind {@link #offset()} and strides. */
+    public float[] array() { return storage.array(); }
+
+    public boolean sameShape(Tensor o) { return Arrays.equals(shape, o.shape); }
+
+    public boolean isContiguous() {
+        int s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != s) return false;
+            s *= shape[i];
+        }
+        return true;
+    }
+
+    /** Contiguous and starting at offset 0 of its storage, so {@link #array()} can be used directly. */
+    public boolean isDense() { return isContiguous() && offset == 0 && storage.length() == numel(); }
+
+    /** This tensor if dense, else a dense copy. Kernels call this on their inputs. */
+    public Tensor dense() { return isDense() ? this : copy(); }
+
+    public Tensor contiguous() { return isContiguous() ? this : copy(); }
+
+    /** A new dense tensor with the same values (PyTorch's clone). */
+    public Tensor copy() {
+        Tensor out = zeros(shape);
+        out.copyFrom(this);
+        return out;
+    }
+
+    public float get(int... idx) { return array()[flatIndex(idx)]; }
+
+    public void set(float v, int... idx) { array()[flatIndex(idx)] = v; }
+
+    private int flatIndex(int[] idx) {
+        if (idx.length != shape.length)
+            throw new IllegalArgumentException("get/set: " + idx.length + " indices for a tensor of shape " + Shapes.str(shape));
+        int p = offset;
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= shape[i])
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(idx) + " out of bounds for shape " + Shapes.str(shape));
+            p += idx[i] * strides[i];
+        }
+        return p;
+    }
+
+    /** The single value of a one-element tensor. */
+    public float item() {
+        if (numel() != 1) throw new IllegalArgumentException("item: tensor of shape " + Shapes.str(shape) + " has " + numel() + " elements");
+        return array()[offset];
+    }
+
+    /** Values in row-major order, as a new array. */
+    public float[] toArray() {
+        Tensor d = dense();
+        return d == this ? array().clone() : d.array();
+    }
+
+    public int[] toIntArray() {
+        float[] f = toArray();
+        int[] r = new int[f.length];
+        for (int i = 0; i < f.length; i++) r[i] = (int) f[i];
+        return r;
+    }
+
+    @Override public String toString() {
+        float[] v = toArray();
+        String body = v.length <= 16 ? Arrays.toString(v) : Arrays.toString(Arrays.copyOf(v, 16)).replace("]", ", ...]");
+        return "Tensor" + Shapes.str(shape) + " " + body;
+    }
+
+    // ---------------------------------------------------------------- views (no copy)
+
+    /** Same data, new shape; fails where PyTorch's view fails (incompatible strides). One size may be -1. */
+    public Tensor view(int... newShape) {
+        int[] ns = Shapes.infer("view", newShape, numel());
+        int[] st = viewStrides(ns);
+        if (st == null)
+            throw new IllegalArgumentException("view: shape " + Shapes.str(ns) + " is incompatible with the strides "
+                    + Arrays.toString(strides) + " of a tensor of shape " + Shapes.str(shape) + "; use reshape");
+        return new Tensor(storage, offset, ns, st);
+    }
+
+    /** A view when the strides allow it, else a contiguous copy reshaped. */
+    public Tensor reshape(int... newShape) {
+        int[] ns = Shapes.infer("reshape", newShape, numel());
+        int[] st = viewStrides(ns);
+        return st != null ? new Tensor(storage, offset, ns, st) : copy().view(ns);
+    }
+
+    /** PyTorch's computeStride: splits/merges dims whose memory is "chunk-contiguous". Null if impossible. */
+    private int[] viewStrides(int[] ns) {
+        int[] st = new int[ns.length];
+        if (numel() == 0) return Shapes.contiguousStrides(ns);
+        int viewD = ns.length - 1;
+        int chunkBase = strides.length > 0 ? strides[strides.length - 1] : 1;
+        long tensorNumel = 1, viewNumel = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            tensorNumel *= shape[d];
+            if (d == 0 || (shape[d - 1] != 1 && strides[d - 1] != tensorNumel * chunkBase)) {
+                while (viewD >= 0 && (viewNumel < tensorNumel || ns[viewD] == 1)) {
+                    st[viewD] = (int) (viewNumel * chunkBase);
+                    viewNumel *= ns[viewD];
+                    viewD--;
+                }
+                if (viewNumel != tensorNumel) return null;
+                if (d > 0) { chunkBase = strides[d - 1]; tensorNumel = 1; viewNumel = 1; }
+            }
+        }
+        if (viewD != -1) {
+            // trailing size-1 dims of the new shape (or a scalar source)
+            for (; viewD >= 0; viewD--) st[viewD] = 1;
+        }
+        return st;
+    }
+
+    public Tensor flatten() { return reshape(-1); }
+
+    /** Merges dims start..end (inclusive) into one. */
+    public Tensor flatten(int start, int end) {
+        int s = Shapes.dim("flatten", start, rank()), e = Shapes.dim("flatten", end, rank());
+        int[] ns = new int[rank() - (e - s)];
+        int k = 0;
+        for (int i = 0; i < s; i++) ns[k++] = shape[i];
+        int m = 1;
+        for (int i = s; i <= e; i++) m *= shape[i];
+        ns[k++] = m;
+        for (int i = e + 1; i < rank(); i++) ns[k++] = shape[i];
+        return reshape(ns);
+    }
+
+    public Tensor permute(int... order) {
+        if (order.length != rank())
+            throw new IllegalArgumentException("permute: order " + Arrays.toString(order) + " does not match rank " + rank() + " of shape " + Shapes.str(shape));
+        int[] ns = new int[rank()], st = new int[rank()];
+        boolean[] seen = new boolean[rank()];
+        for (int i = 0; i < order.length; i++) {
+            int d = Shapes.dim("permute", order[i], rank());
+            if (seen[d]) throw new IllegalArgumentException("permute: dim " + d + " repeated in " + Arrays.toString(order));
+            seen[d] = true;
+            ns[i] = shape[d];
+            st[i] = strides[d];
+        }
+        return new Tensor(storage, offset, ns, st);
+    }
+
+    public Tensor transpose(int d0, int d1) {
+        int a = Shapes.dim("transpose", d0, rank()), b = Shapes.dim("transpose", d1, rank());
+        int[] order = new int[rank()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        order[a] = b;
+        order[b] = a;
+        return permute(order);
+    }
+
+    /** Transpose of a 2-D tensor. */
+    public Tensor t() {
+        if (rank() != 2) throw new IllegalArgumentException("t: expects a 2-D tensor, got shape " + Shapes.str(shape));
+        return transpose(0, 1);
+    }
+
+    /** Elements start..start+length-1 along dim. */
+    public Tensor narrow(int dim, int start, int length) {
+        int d = Shapes.dim("narrow", dim, rank());
+        if (start < 0 || length < 0 || start + length > shape[d])
+            throw new IllegalArgumentException("narrow: range [" + start + ", " + (start + length) + ") out of bounds for dim "
+                    + d + " of shape " + Shapes.str(shape));
+        int[] ns = shape.clone();
+        ns[d] = length;
+        return new Tensor(storage, offset + start * strides[d], ns, strides.clone());
+    }
+
+    /** Python's t[start:end:step] along dim (end exclusive, clamped). */
+    public Tensor slice(int dim, int start, int end, int step) {
+        int d = Shapes.dim("slice", dim, rank());
+        if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
+        int n = shape[d];
+        int s = Math.max(0, Math.min(n, start < 0 ? start + n : start));
+        int e = Math.max(s, Math.min(n, end < 0 ? end + n : end));
+        int[] ns = shape.clone(), st = strides.clone();
+        ns[d] = (e - s + step - 1) / step;
+        st[d] = strides[d] * step;
+        return new Tensor(storage, offset + s * strides[d], ns, st);
+    }
+
+    /** Index {@code index} along dim, removing that dim. */
+    public Tensor select(int dim, int index) {
+        int d = Shapes.dim("select", dim, rank());
+        if (index < 0 || index >= shape[d])
+            throw new IndexOutOfBoundsException("select: index " + index + " out of bounds for dim " + d + " of shape " + Shapes.str(shape));
+        int[] ns = new int[rank() - 1], st = new int[rank() - 1];
+        for (int i = 0, k = 0; i < rank(); i++) if (i != d) { ns[k] = shape[i]; st[k++] = strides[i]; }
+        return new Tensor(storage, offset + index * strides[d], ns, st);
+    }
+
+    /** Broadcast view to a larger shape (-1 keeps a size); expanded dims get stride 0. */
+    public Tensor expand(int... newShape) {
+        if (newShape.length < rank())
+            throw new IllegalArgumentException("expand: cannot expand shape " + Shapes.str(shape) + " to " + Arrays.toString(newShape));
+        int[] ns = new int[newShape.length], st = new int[newShape.length];
+        int shift = newShape.length - rank();
+        for (int i = 0; i < newShape.length; i++) {
+            int src = i - shift;
+            int want = newShape[i];
+            if (src < 0) {
+                if (want < 0) throw new IllegalArgumentException("expand: -1 not allowed for new leading dims in " + Arrays.toString(newShape));
+                ns[i] = want;
+                st[i] = 0;
+            } else if (want == -1 || want == shape[src]) {
+                ns[i] = shape[src];
+                st[i] = strides[src];
+            } else if (shape[src] == 1) {
+                ns[i] = want;
+                st[i] = 0;
+            } else {
+                throw new IllegalArgumentException("expand: cannot expand shape " + Shapes.str(shape) + " to " + Arrays.toString(newShape));
+            }
+        }
+        return new Tensor(storage, offset, ns, st);
+    }
+
+    public Tensor expandAs(Tensor other) { return expand(other.shape); }
+
+    /** Removes every size-1 dim. */
+    public Tensor squeeze() {
+        int n = 0;
+        for (int s : shape) if (s != 1) n++;
+        int[] ns = new int[n], st = new int[n];
+        for (int i = 0, k = 0; i < rank(); i++) if (shape[i] != 1) { ns[k] = shape[i]; st[k++] = strides[i]; }
+        return new Tensor(storage, offset, ns, st);
+    }
+
+    /** Removes dim if its size is 1 (else returns this, as PyTorch). */
+    public Tensor squeeze(int dim) {
+        int d = Shapes.dim("squeeze", dim, rank());
+        return shape[d] == 1 ? select(d, 0) : this;
+    }
+
+    public Tensor unsqueeze(int dim) {
+        int d = Shapes.dim("unsqueeze", dim, rank() + 1);
+        int[] ns = new int[rank() + 1], st = new int[rank() + 1];
+        for (int i = 0, k = 0; i < ns.length; i++) {
+            if (i == d) {
+                ns[i] = 1;
+                st[i] = k < rank() ? strides[k] * shape[k] : 1;
+            } else { ns[i] = shape[k]; st[i] = strides[k++]; }
+        }
+        return new Tensor(storage, offset, ns, st);
+    }
+
+    // ---------------------------------------------------------------- in-place (for optimisers and kernels)
+
+    /** Copies src (broadcast to this shape) into this tensor's elements. */
+    public Tensor copyFrom(Tensor src) {
+        Elementwise.copyInto(this, src);
+        return this;
+    }
+
+    public Tensor fill(float v) {
+        if (isDense()) Arrays.fill(array(), v);
+        else Elementwise.unaryInto(this, this, x -> v);
+        return this;
+    }
+
+    public Tensor zero() { return fill(0f); }
+
+    /** this += other (broadcast). */
+    public Tensor addInPlace(Tensor other) { return addInPlace(other, 1f); }
+
+    /** this += alpha * other (broadcast), PyTorch's add_(other, alpha=). */
+    public Tensor addInPlace(Tensor other, float alpha) {
+        Elementwise.axpyInto(this, other, alpha);
+        return this;
+    }
+
+    public Tensor mulInPlace(float s) {
+        Elementwise.unaryInto(this, this, x -> x * s);
+        return this;
+    }
+
+    public Tensor mulInPlace(Tensor other) {
+        Elementwise.binaryInto(this, this, other, Elementwise.Op.MUL, "mul_");
+        return this;
+    }
+
+    public Tensor addInPlace(float s) {
+        Elementwise.unaryInto(this, this, x -> x + s);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- elementwise (new tensors)
+
+    public Tensor add(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.ADD, "add"); }
+    public Tensor sub(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.SUB, "sub"); }
+    public Tensor mul(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.MUL, "mul"); }
+    public Tensor div(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.DIV, "div"); }
+    public Tensor pow(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.POW, "pow"); }
+    public Tensor maximum(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.MAX, "maximum"); }
+    public Tensor minimum(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.MIN, "minimum"); }
+
+    public Tensor add(float s) { return map(x -> x + s); }
+    public Tensor sub(float s) { return map(x -> x - s); }
+    public Tensor mul(float s) { return map(x -> x * s); }
+    public Tensor div(float s) { return map(x -> x / s); }
+    public Tensor pow(float e) {
+        if (e == 2f) return map(x -> x * x);
+        if (e == 1f) return copy();
+        if (e == 0.5f) return map(x -> (float) Math.sqrt(x));
+        return map(x -> (float) Math.pow(x, e));
+    }
+
+    public Tensor neg() { return map(x -> -x); }
+    public Tensor exp() { return map(x -> (float) Math.exp(x)); }
+    public Tensor log() { return map(x -> (float) Math.log(x)); }
+    public Tensor sqrt() { return map(x -> (float) Math.sqrt(x)); }
+    public Tensor abs() { return map(Math::abs); }
+    public Tensor relu() { return map(x -> x > 0f ? x : 0f); }
+    public Tensor sign() { return map(Math::signum); }
+    public Tensor reciprocal() { return map(x -> 1f / x); }
+
+    /** Clamps into [lo, hi]; NaN stays NaN as in PyTorch. */
+    public Tensor clamp(float lo, float hi) {
+        if (lo > hi) throw new IllegalArgumentException("clamp: min " + lo + " is greater than max " + hi);
+        return map(x -> x < lo ? lo : (x > hi ? hi : x));
+    }
+
+    /** Applies f to every element into a new dense tensor. */
+    public Tensor map(FloatUnaryOperator f) {
+        Tensor out = zeros(shape);
+        Elementwise.unaryInto(out, this, f);
+        return out;
+    }
+
+    // comparisons: 0/1 masks
+    public Tensor eq(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.EQ, "eq"); }
+    public Tensor ne(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.NE, "ne"); }
+    public Tensor gt(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.GT, "gt"); }
+    public Tensor ge(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.GE, "ge"); }
+    public Tensor lt(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.LT, "lt"); }
+    public Tensor le(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.LE, "le"); }
+    public Tensor eq(float s) { return map(x -> x == s ? 1f : 0f); }
+    public Tensor gt(float s) { return map(x -> x > s ? 1f : 0f); }
+    public Tensor ge(float s) { return map(x -> x >= s ? 1f : 0f); }
+    public Tensor lt(float s) { return map(x -> x < s ? 1f : 0f); }
+    public Tensor le(float s) { return map(x -> x <= s ? 1f : 0f); }
+
+    /** mask != 0 ? a : b, all three broadcast together. */
+    public static Tensor where(Tensor mask, Tensor a, Tensor b) { return Elementwise.where(mask, a, b); }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Sum of all elements (accumulated in double). */
+    public Tensor sum() { return Reductions.reduce(this, null, false, Reductions.Kind.SUM, "sum"); }
+    public Tensor sum(int[] dims, boolean keepdim) { return Reductions.reduce(this, dims, keepdim, Reductions.Kind.SUM, "sum"); }
+    public Tensor sum(int dim, boolean keepdim) { return sum(new int[] {dim}, keepdim); }
+    public Tensor mean() { return Reductions.reduce(this, null, false, Reductions.Kind.MEAN, "mean"); }
+    public Tensor mean(int[] dims, boolean keepdim) { return Reductions.reduce(this, dims, keepdim, Reductions.Kind.MEAN, "mean"); }
+    public Tensor mean(int dim, boolean keepdim) { return mean(new int[] {dim}, keepdim); }
+    public Tensor amax(int[] dims, boolean keepdim) { return Reductions.reduce(this, dims, keepdim, Reductions.Kind.MAX, "amax"); }
+    public Tensor amin(int[] dims, boolean keepdim) { return Reductions.reduce(this, dims, keepdim, Reductions.Kind.MIN, "amin"); }
+    public Tensor max(int dim, boolean keepdim) { return amax(new int[] {dim}, keepdim); }
+    public Tensor min(int dim, boolean keepdim) { return amin(new int[] {dim}, keepdim); }
+    public float maxAll() { return Reductions.reduce(this, null, false, Reductions.Kind.MAX, "max").item(); }
+    public float minAll() { return Reductions.reduce(this, null, false, Reductions.Kind.MIN, "min").item(); }
+
+    /** Index of the first maximum along dim. */
+    public Tensor argmax(int dim, boolean keepdim) { return Reductions.argExtreme(this, dim, keepdim, true); }
+    public Tensor argmin(int dim, boolean keepdim) { return Reductions.argExtreme(this, dim, keepdim, false); }
+
+    /** Variance over dims; unbiased divides by n-1 (PyTorch's default). */
+    public Tensor var(int[] dims, boolean unbiased, boolean keepdim) { return Reductions.var(this, dims, unbiased, keepdim); }
+
+    /** Sums this tensor down to {@code target} shape, undoing a broadcast (used by gradients). */
+    public Tensor sumTo(int[] target) { return Reductions.sumTo(this, target); }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** 2-D x 2-D, or batched [.., m, k] x [.., k, n] with broadcast batch dims; 1-D operands as in torch.matmul. */
+    public Tensor matmul(Tensor o) { return MatMul.matmul(this, o); }
+
+    // ---------------------------------------------------------------- joining, splitting, indexing
+
+    public static Tensor cat(List<Tensor> ts, int dim) { return Indexing.cat(ts, dim); }
+    public static Tensor stack(List<Tensor> ts, int dim) { return Indexing.stack(ts, dim); }
+    /** Views of at most {@code size} elements along dim. */
+    public List<Tensor> split(int size, int dim) { return Indexing.split(this, size, dim); }
+    /** Views of explicit sizes along dim. */
+    public List<Tensor> split(int[] sizes, int dim) { return Indexing.split(this, sizes, dim); }
+    /** {@code n} views as equal as possible (torch.chunk). */
+    public List<Tensor> chunk(int n, int dim) { return Indexing.chunk(this, n, dim); }
+
+    public Tensor gather(int dim, Tensor index) { return Indexing.gather(this, dim, index); }
+    /** A copy of this tensor with src values written at index along dim (torch.scatter). */
+    public Tensor scatter(int dim, Tensor index, Tensor src) { return Indexing.scatter(this, dim, index, src, false); }
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) { return Indexing.scatter(this, dim, index, src, true); }
+    /** Rows of this tensor picked by index along dim 0 (torch.index_select). */
+    public Tensor indexSelect(int dim, Tensor index) { return Indexing.indexSelect(this, dim, index); }
+    /** One-hot encoding: labels of shape S give shape S + [classes]. */
+    public static Tensor oneHot(Tensor labels, int classes) { return Indexing.oneHot(labels, classes); }
+}
