@@ -132,4 +132,31 @@ public final class GoldenSet {
             throw new UncheckedIOException("cannot read " + p, ex);
         }
     }
+
+    /**
+     * Checks {@code actual} against the reference tensor {@code name}:
+     * |actual - expected| <= atol + rtol * |expected| elementwise, with rtol = 1e-4 and
+     * atol = max(1e-5, 2 * the recorded float32 error of PyTorch). Throws an AssertionError naming
+     * the tensor, the worst element and both shapes.
+     */
+    public void assertClose(String name, Tensor actual) { assertClose(name, actual, 1e-4, 1e-5); }
+
+    public void assertClose(String name, Tensor actual, double rtol, double minAtol) {
+        Tensor expected = tensor(name);
+        if (!java.util.Arrays.equals(expected.shape(), actual.shape()))
+            throw new AssertionError(name + ": shape " + java.util.Arrays.toString(actual.shape())
+                    + " but the reference has " + java.util.Arrays.toString(expected.shape()));
+        double atol = Math.max(minAtol, 2 * torchAbsErr(name));
+        float[] e = expected.toArray(), a = actual.toArray();
+        int worst = -1;
+        double worstExcess = 0;
+        for (int i = 0; i < e.length; i++) {
+            double diff = Math.abs((double) a[i] - e[i]);
+            double excess = diff - (atol + rtol * Math.abs(e[i]));
+            if (Double.isNaN(diff) || excess > worstExcess) { worstExcess = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : excess; worst = i; }
+        }
+        if (worst >= 0)
+            throw new AssertionError(String.format("%s: element %d is %.9g, reference %.9g (|diff| %.3g > atol %.3g + rtol %.3g * |ref|)",
+                    name, worst, a[worst], e[worst], Math.abs((double) a[worst] - e[worst]), atol, rtol));
+    }
 }

@@ -1,0 +1,51 @@
+package org.crld4j.crld.loss;
+
+import org.crld4j.autograd.F;
+import org.crld4j.autograd.Variable;
+import org.crld4j.kernels.Softmax;
+import org.crld4j.tensor.Shapes;
+import org.crld4j.tensor.Tensor;
+
+/**
+ * The CRLD loss exactly as the released {@code CRLD.py} computes it. With the teacher's
+ * confidence conf = max softmax at T = 1 on each view, m_w = conf_w >= tau_w, m_s = conf_s >= tau_s:
+ * <pre>
+ *   L_ce = CE(s_w, y) + CE(s_s, y)
+ *   L_wv = mean_i m_w(i) * [KD(s_w, t_w) + KD(s_s, t_s)](i)     (weak mask gates both within-view pairs)
+ *   L_cv = mean_i m_s(i) * [KD(s_s, t_w) + KD(s_w, t_s)](i)     (strong mask gates both cross-view pairs)
+ *   total = w_ce L_ce + w_wv L_wv + w_cv L_cv
+ * </pre>
+ * Means run over the whole batch: masked samples add 0 but still count in the denominator.
+ */
+public final class CrldLoss {
+    private CrldLoss() {}
+
+    /** Every intermediate, for logging and teaching; the losses are unweighted except {@code total}. */
+    public record Terms(Variable ce, Variable kdWithinView, Variable kdCrossView, Variable total,
+                        Tensor confWeak, Tensor confStrong, Tensor maskWeak, Tensor maskStrong,
+                        Variable kdSwTw, Variable kdSsTs, Variable kdSsTw, Variable kdSwTs) {}
+
+    /** Teacher confidence: max softmax probability at temperature 1, per sample. */
+    public static Tensor confidence(Tensor teacherLogits) {
+        return Softmax.forward(teacherLogits, false).amax(new int[] {1}, false);
+    }
+
+    public static Terms compute(Variable studentWeak, Variable studentStrong, Tensor teacherWeak, Tensor teacherStrong,
+                                Tensor labels, CrldConfig cfg) {
+        if (!java.util.Arrays.equals(studentWeak.shape(), studentStrong.shape()))
+            throw new IllegalArgumentException("crld: weak-view logits " + Shapes.str(studentWeak.shape())
+                    + " and strong-view logits " + Shapes.str(studentStrong.shape()) + " differ");
+        Tensor confW = confidence(teacherWeak), confS = confidence(teacherStrong);
+        Tensor maskW = confW.ge(cfg.tauW()), maskS = confS.ge(cfg.tauS());
+        float t = cfg.temperature();
+        Variable ce = F.crossEntropy(studentWeak, labels).add(F.crossEntropy(studentStrong, labels));
+        Variable kdSwTw = KdLoss.perSample(studentWeak, teacherWeak, t);
+        Variable kdSsTs = KdLoss.perSample(studentStrong, teacherStrong, t);
+        Variable kdSsTw = KdLoss.perSample(studentStrong, teacherWeak, t);
+        Variable kdSwTs = KdLoss.perSample(studentWeak, teacherStrong, t);
+        Variable wv = kdSwTw.add(kdSsTs).mul(Variable.constant(maskW)).mean();
+        Variable cv = kdSsTw.add(kdSwTs).mul(Variable.constant(maskS)).mean();
+        Variable total = ce.mul(cfg.ceWeight()).add(wv.mul(cfg.wvWeight())).add(cv.mul(cfg.cvWeight()));
+        return new Terms(ce, wv, cv, total, confW, confS, maskW, maskS, kdSwTw, kdSsTs, kdSsTw, kdSwTs);
+    }
+}

@@ -1,0 +1,131 @@
+package org.crld4j.kernels;
+
+import org.crld4j.tensor.Shapes;
+import org.crld4j.tensor.Tensor;
+
+/**
+ * Batch normalisation over [N, C, ...] (statistics per channel C over N and the spatial dims),
+ * PyTorch's semantics: training normalises with the biased batch variance and updates the running
+ * variance with the unbiased one, {@code running = (1 - momentum) * running + momentum * batch}.
+ * Statistics accumulate in double; channels are spread over the pool.
+ */
+public final class BatchNorm {
+    private BatchNorm() {}
+
+    /** Forward result: output and, for backward, the per-channel mean and 1/sqrt(var + eps) used. */
+    public record Forward(Tensor output, float[] mean, float[] invStd) {}
+
+    /** Backward result; dgamma/dbeta are null when the layer has no affine parameters. */
+    public record Backward(Tensor dx, Tensor dgamma, Tensor dbeta) {}
+
+    private static void check(Tensor x, Tensor t, String what) {
+        if (x.rank() < 2) throw new IllegalArgumentException("batch_norm: input must have at least 2 dims [N, C, ...], got " + Shapes.str(x.shape()));
+        if (t != null && (t.rank() != 1 || t.size(0) != x.size(1)))
+            throw new IllegalArgumentException("batch_norm: " + what + " " + Shapes.str(t.shape()) + " does not match "
+                    + x.size(1) + " channels of input " + Shapes.str(x.shape()));
+    }
+
+    public static Forward forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                  boolean training, float momentum, float eps) {
+        check(x, gamma, "weight");
+        check(x, beta, "bias");
+        check(x, runningMean, "running_mean");
+        check(x, runningVar, "running_var");
+        int n = x.size(0), c = x.size(1), inner = x.numel() / Math.max(1, n * c);
+        long count = (long) n * inner;
+        if (training && count <= 1)
+            throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, got input " + Shapes.str(x.shape()));
+        if (!training && (runningMean == null || runningVar == null))
+            throw new IllegalArgumentException("batch_norm: eval mode needs running_mean and running_var");
+        float[] xs = x.dense().array();
+        Tensor y = Tensor.zeros(x.shape());
+        float[] ys = y.array();
+        float[] g = gamma == null ? null : gamma.dense().array(), b = beta == null ? null : beta.dense().array();
+        float[] mean = new float[c], invStd = new float[c];
+        float[] rm = runningMean == null ? null : runningMean.array(), rv = runningVar == null ? null : runningVar.array();
+        int rmOff = runningMean == null ? 0 : runningMean.offset(), rvOff = runningVar == null ? 0 : runningVar.offset();
+        Parallel.forRange(c, (part, c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double mu, var;
+                if (training) {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * inner;
+                        for (int j = 0; j < inner; j++) s += xs[base + j];
+                    }
+                    mu = s / count;
+                    double ss = 0;
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * inner;
+                        for (int j = 0; j < inner; j++) { double d = xs[base + j] - mu; ss += d * d; }
+                    }
+                    var = ss / count;
+                    if (rm != null) rm[rmOff + ch] = (float) ((1 - momentum) * rm[rmOff + ch] + momentum * mu);
+                    if (rv != null) rv[rvOff + ch] = (float) ((1 - momentum) * rv[rvOff + ch] + momentum * ss / (count - 1));
+                } else {
+                    mu = rm[rmOff + ch];
+                    var = rv[rvOff + ch];
+                }
+                double is = 1.0 / Math.sqrt(var + eps);
+                mean[ch] = (float) mu;
+                invStd[ch] = (float) is;
+                float scale = (float) ((g == null ? 1 : g[ch]) * is);
+                float shift = (float) ((b == null ? 0 : b[ch]) - mu * (g == null ? 1 : g[ch]) * is);
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * inner;
+                    for (int j = 0; j < inner; j++) ys[base + j] = xs[base + j] * scale + shift;
+                }
+            }
+        });
+        return new Forward(y, mean, invStd);
+    }
+
+    /**
+     * Gradients given the forward's mean and invStd. In training mode the batch statistics depend
+     * on x, giving dx = gamma*invStd/M * (M*dy - sum(dy) - xhat*sum(dy*xhat)); in eval mode they
+     * are constants and dx = gamma*invStd*dy.
+     */
+    public static Backward backward(Tensor dy, Tensor x, Tensor gamma, float[] mean, float[] invStd, boolean training) {
+        int n = x.size(0), c = x.size(1), inner = x.numel() / Math.max(1, n * c);
+        long count = (long) n * inner;
+        float[] xs = x.dense().array(), dys = dy.dense().array();
+        float[] g = gamma == null ? null : gamma.dense().array();
+        Tensor dx = Tensor.zeros(x.shape());
+        float[] dxs = dx.array();
+        float[] dgamma = new float[c], dbeta = new float[c];
+        Parallel.forRange(c, (part, c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                double mu = mean[ch], is = invStd[ch];
+                double sumDy = 0, sumDyXhat = 0;
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * inner;
+                    for (int j = 0; j < inner; j++) {
+                        double d = dys[base + j];
+                        sumDy += d;
+                        sumDyXhat += d * (xs[base + j] - mu) * is;
+                    }
+                }
+                dgamma[ch] = (float) sumDyXhat;
+                dbeta[ch] = (float) sumDy;
+                double gi = (g == null ? 1 : g[ch]) * is;
+                if (training) {
+                    double meanDy = sumDy / count, meanDyXhat = sumDyXhat / count;
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * inner;
+                        for (int j = 0; j < inner; j++) {
+                            double xhat = (xs[base + j] - mu) * is;
+                            dxs[base + j] = (float) (gi * (dys[base + j] - meanDy - xhat * meanDyXhat));
+                        }
+                    }
+                } else {
+                    float f = (float) gi;
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * inner;
+                        for (int j = 0; j < inner; j++) dxs[base + j] = f * dys[base + j];
+                    }
+                }
+            }
+        });
+        return new Backward(dx, gamma == null ? null : Tensor.wrap(dgamma, c), gamma == null ? null : Tensor.wrap(dbeta, c));
+    }
+}

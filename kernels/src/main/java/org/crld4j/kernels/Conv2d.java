@@ -1,0 +1,136 @@
+package org.crld4j.kernels;
+
+import org.crld4j.tensor.Shapes;
+import org.crld4j.tensor.Tensor;
+
+/**
+ * Fast 2-D convolution, NCHW, forward and both backward passes.
+ * Shapes: x [N, C, H, W], weight [K, C/g, R, S], y [N, K, OH, OW].
+ * General groups: im2col + SGEMM per image and group (1x1 stride-1 convolutions skip im2col);
+ * depthwise (one input channel per group): direct loops, see {@link Depthwise}.
+ * Images are spread over the thread pool; the weight gradient sums one partial per thread range in
+ * a fixed order, so results depend only on the thread count. {@link ReferenceConv2d} is the yardstick.
+ */
+public final class Conv2d {
+    private Conv2d() {}
+
+    private static final ThreadLocal<float[][]> COL = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static float[] colBuffer(int size) {
+        float[][] h = COL.get();
+        if (h[0].length < size) h[0] = new float[size];
+        return h[0];
+    }
+
+    public static Tensor forward(Tensor x, Tensor weight, Tensor bias, ConvParams p) {
+        ConvParams.Geometry g = p.geometry(x.shape(), weight.shape());
+        checkBias(bias, g);
+        if (g.depthwise()) return Depthwise.forward(x, weight, bias, g);
+        Tensor xd = x.dense(), wd = weight.dense();
+        Tensor y = Tensor.zeros(g.outShape());
+        float[] xs = xd.array(), ws = wd.array(), ys = y.array();
+        float[] bs = bias == null ? null : bias.dense().array();
+        int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
+        Parallel.forRange(g.n(), (part, n0, n1) -> {
+            float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
+            for (int n = n0; n < n1; n++) {
+                for (int grp = 0; grp < g.groups(); grp++) {
+                    float[] b;
+                    int bOff;
+                    if (g.pointwise()) { b = xs; bOff = n * chw + grp * g.cg() * g.hw(); }
+                    else { Im2col.im2col(xs, n * chw, g, grp * g.cg(), col); b = col; bOff = 0; }
+                    Sgemm.gemm(false, false, kg, ohw, crs, 1f, ws, grp * kg * crs, crs, b, bOff, ohw,
+                            0f, ys, n * kohw + grp * kg * ohw, ohw);
+                }
+                if (bs != null) addBias(ys, n * kohw, bs, g.k(), ohw);
+            }
+        });
+        return y;
+    }
+
+    static void addBias(float[] y, int off, float[] b, int k, int hw) {
+        for (int c = 0; c < k; c++) {
+            float v = b[c];
+            int s = off + c * hw;
+            for (int i = 0; i < hw; i++) y[s + i] += v;
+        }
+    }
+
+    /** dL/dx given dL/dy. */
+    public static Tensor backwardInput(Tensor dy, Tensor weight, int[] xShape, ConvParams p) {
+        ConvParams.Geometry g = p.geometry(xShape, weight.shape());
+        checkGrad(dy, g);
+        if (g.depthwise()) return Depthwise.backwardInput(dy, weight, g);
+        Tensor dyd = dy.dense(), wd = weight.dense();
+        Tensor dx = Tensor.zeros(xShape);
+        float[] dys = dyd.array(), ws = wd.array(), dxs = dx.array();
+        int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
+        Parallel.forRange(g.n(), (part, n0, n1) -> {
+            float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
+            for (int n = n0; n < n1; n++) {
+                for (int grp = 0; grp < g.groups(); grp++) {
+                    int dyOff = n * kohw + grp * kg * ohw;
+                    if (g.pointwise()) {
+                        Sgemm.gemm(true, false, crs, ohw, kg, 1f, ws, grp * kg * crs, crs, dys, dyOff, ohw,
+                                0f, dxs, n * chw + grp * g.cg() * g.hw(), ohw);
+                    } else {
+                        Sgemm.gemm(true, false, crs, ohw, kg, 1f, ws, grp * kg * crs, crs, dys, dyOff, ohw, 0f, col, 0, ohw);
+                        Im2col.col2im(col, g, dxs, n * chw, grp * g.cg());
+                    }
+                }
+            }
+        });
+        return dx;
+    }
+
+    /** dL/dweight given dL/dy and the forward input. */
+    public static Tensor backwardWeight(Tensor dy, Tensor x, int[] wShape, ConvParams p) {
+        ConvParams.Geometry g = p.geometry(x.shape(), wShape);
+        checkGrad(dy, g);
+        if (g.depthwise()) return Depthwise.backwardWeight(dy, x, g);
+        Tensor dyd = dy.dense(), xd = x.dense();
+        float[] dys = dyd.array(), xs = xd.array();
+        int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
+        int size = g.k() * crs;
+        int parts = Parallel.parts(g.n());
+        float[][] partial = new float[parts][];
+        Parallel.forRange(g.n(), (part, n0, n1) -> {
+            float[] dw = new float[size];
+            float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
+            for (int n = n0; n < n1; n++) {
+                for (int grp = 0; grp < g.groups(); grp++) {
+                    float[] b;
+                    int bOff;
+                    if (g.pointwise()) { b = xs; bOff = n * chw + grp * g.cg() * g.hw(); }
+                    else { Im2col.im2col(xs, n * chw, g, grp * g.cg(), col); b = col; bOff = 0; }
+                    Sgemm.gemm(false, true, kg, crs, ohw, 1f, dys, n * kohw + grp * kg * ohw, ohw, b, bOff, ohw,
+                            1f, dw, grp * kg * crs, crs);
+                }
+            }
+            partial[part] = dw;
+        });
+        float[] sum = partial[0];
+        for (int i = 1; i < parts; i++) {
+            float[] q = partial[i];
+            for (int j = 0; j < size; j++) sum[j] += q[j];
+        }
+        return Tensor.wrap(sum, wShape);
+    }
+
+    /** dL/dbias: dy summed over N, OH, OW (double accumulation, per channel). */
+    public static Tensor backwardBias(Tensor dy) {
+        if (dy.rank() != 4) throw new IllegalArgumentException("conv2d bias grad: dy must be 4-D, got " + Shapes.str(dy.shape()));
+        return dy.sum(new int[] {0, 2, 3}, false);
+    }
+
+    private static void checkBias(Tensor bias, ConvParams.Geometry g) {
+        if (bias != null && (bias.rank() != 1 || bias.size(0) != g.k()))
+            throw new IllegalArgumentException("conv2d: bias " + Shapes.str(bias.shape()) + " does not match " + g.k() + " filters");
+    }
+
+    private static void checkGrad(Tensor dy, ConvParams.Geometry g) {
+        if (!java.util.Arrays.equals(dy.shape(), g.outShape()))
+            throw new IllegalArgumentException("conv2d backward: grad_output " + Shapes.str(dy.shape())
+                    + " does not match the output shape " + Shapes.str(g.outShape()));
+    }
+}

@@ -1,0 +1,58 @@
+package org.crld4j.kernels;
+
+import org.crld4j.tensor.Rng;
+import org.crld4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static org.crld4j.kernels.ConvKernelTest.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Pooling, batch norm and softmax kernels against plain tensor-op formulations. */
+class LayerKernelTest {
+    @Test void avgPoolOutputSizesFollowPyTorch() {
+        // ceil_mode drops a last window that would start in the right padding
+        assertEquals(3, Pool2d.Window.outSize(5, 2, 2, 0, true));
+        assertEquals(2, Pool2d.Window.outSize(5, 2, 2, 0, false));
+        assertEquals(1, Pool2d.Window.outSize(2, 2, 2, 0, true));
+        assertEquals(4, Pool2d.Window.outSize(6, 3, 2, 1, true));
+        assertThrows(IllegalArgumentException.class, () -> Pool2d.Window.of(2, 2, 2, false));
+    }
+
+    @Test void maxPoolEqualsMaxOfShiftedViews() {
+        Tensor x = Tensor.randn(new Rng(1), 2, 3, 6, 6);
+        Tensor y = Pool2d.maxForward(x, Pool2d.Window.of(2, 2, 0, false)).output();
+        Tensor expect = x.reshape(2, 3, 3, 2, 3, 2).amax(new int[] {3, 5}, false);
+        assertClose(expect, y, "max_pool2d 2x2");
+    }
+
+    @Test void adaptivePoolToOneIsTheMean() {
+        Tensor x = Tensor.randn(new Rng(2), 2, 3, 5, 4);
+        assertClose(x.mean(new int[] {2, 3}, true), Pool2d.adaptiveAvgForward(x, 1, 1), "adaptive 1x1");
+    }
+
+    @Test void batchNormTrainingMatchesTensorFormula() {
+        Rng rng = new Rng(3);
+        Tensor x = Tensor.randn(rng, 4, 3, 5, 5), g = Tensor.randn(rng, 3), b = Tensor.randn(rng, 3);
+        BatchNorm.Forward f = BatchNorm.forward(x, g, b, null, null, true, 0.1f, 1e-5f);
+        int[] dims = {0, 2, 3};
+        Tensor mean = x.mean(dims, true), var = x.var(dims, false, true);
+        Tensor expect = x.sub(mean).div(var.add(1e-5f).sqrt()).mul(g.reshape(1, 3, 1, 1)).add(b.reshape(1, 3, 1, 1));
+        assertClose(expect, f.output(), "batch norm");
+    }
+
+    @Test void runningStatisticsUseUnbiasedVariance() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 6}, 4, 1);
+        Tensor rm = Tensor.zeros(1), rv = Tensor.ones(1);
+        BatchNorm.forward(x, null, null, rm, rv, true, 0.1f, 1e-5f);
+        assertEquals(0.3f, rm.item(), 1e-6);              // 0.9*0 + 0.1*3
+        assertEquals(0.9f + 0.1f * 14f / 3f, rv.item(), 1e-6); // unbiased var = 14/3
+    }
+
+    @Test void softmaxRowsSumToOneAndMatchLogSoftmax() {
+        Tensor x = Tensor.randn(new Rng(4), 3, 7).mul(10f);
+        Tensor p = Softmax.forward(x, false), lp = Softmax.forward(x, true);
+        assertClose(Tensor.ones(3), p.sum(new int[] {1}, false), "row sums");
+        assertClose(p.log(), lp, "log of softmax");
+    }
+}
