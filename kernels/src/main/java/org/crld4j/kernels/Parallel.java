@@ -12,9 +12,11 @@ import java.util.concurrent.Future;
  * {@code CRLD4J_THREADS}). Work is split statically into contiguous ranges, so which thread
  * computes which element depends only on the thread count: results are reproducible bit for bit.
  * A parallel call made from inside a parallel region runs inline (no nested fan-out, no deadlock).
+ * {@link #setThreads(int)} lowers the count at run time (like torch.set_num_threads).
  */
 public final class Parallel {
     private static final int THREADS = configuredThreads();
+    private static volatile int active = THREADS;
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static final ExecutorService POOL = THREADS > 1 ? Executors.newFixedThreadPool(THREADS - 1, r -> {
         Thread t = new Thread(r, "crld4j-worker");
@@ -39,7 +41,14 @@ public final class Parallel {
     }
 
     /** Threads a parallel region uses (the caller included). */
-    public static int threads() { return THREADS; }
+    public static int threads() { return active; }
+
+    /** Uses {@code n} threads from now on, 1 to the configured count. */
+    public static void setThreads(int n) {
+        if (n < 1 || n > THREADS)
+            throw new IllegalArgumentException("threads must be in [1, " + THREADS + "] (the pool's size, set by -Dcrld4j.threads), got " + n);
+        active = n;
+    }
 
     /** Whether the calling thread is already inside a parallel region. */
     public static boolean inside() { return INSIDE.get(); }
@@ -48,7 +57,7 @@ public final class Parallel {
     public interface RangeBody { void run(int part, int start, int end); }
 
     /** Number of ranges {@link #forRange} will use for n items. */
-    public static int parts(int n) { return inside() ? 1 : Math.max(1, Math.min(THREADS, n)); }
+    public static int parts(int n) { return inside() ? 1 : Math.max(1, Math.min(active, n)); }
 
     /**
      * Splits [0, n) into {@link #parts(int)} contiguous ranges and runs them concurrently; part 0 runs
