@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64", "-XX:+UseParallelGC"})
 public class ConvBench {
     /** name: C_in, K, H (input side), kernel, stride, padding. */
     @Param({"stem:3:32:32:3:1:1", "l1c1:32:64:32:3:1:1", "l1c2:64:64:32:3:1:1", "l1ds:32:64:32:1:1:0",
