@@ -1,0 +1,79 @@
+package org.crld4j.nn.models;
+
+import org.crld4j.autograd.Variable;
+import org.crld4j.nn.Init;
+import org.crld4j.nn.Module;
+import org.crld4j.nn.layers.BatchNorm2d;
+import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.Linear;
+import org.crld4j.nn.layers.Pooling;
+import org.crld4j.nn.layers.Sequential;
+import org.crld4j.tensor.Rng;
+
+/**
+ * mdistiller's CIFAR ResNet (resnet8 ... resnet110, resnet8x4, resnet32x4): conv3x3 stem, three
+ * stages of n = (depth - 2) / 6 post-activation basic blocks (strides 1, 2, 2; a projection
+ * shortcut where stride or width changes), average pooling over the final map, fc.
+ * With 32x32 inputs the pooling is AvgPool2d(8); the Tiny-ImageNet copy pools globally, which
+ * is the same operation on a square final map, so one class serves both.
+ */
+public final class CifarResNet extends Classifier {
+    private final Conv2d conv1;
+    private final BatchNorm2d bn1;
+    private final Sequential layer1, layer2, layer3;
+    private final Linear fc;
+
+    /** Post-activation basic block: conv-BN-ReLU-conv-BN, add shortcut, ReLU. */
+    static final class BasicBlock extends Module {
+        private final Conv2d conv1, conv2;
+        private final BatchNorm2d bn1, bn2;
+        private final Sequential downsample;
+
+        BasicBlock(int in, int planes, int stride) {
+            conv1 = registerModule("conv1", Blocks.conv3x3(in, planes, stride));
+            bn1 = registerModule("bn1", new BatchNorm2d(planes));
+            conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, 1));
+            bn2 = registerModule("bn2", new BatchNorm2d(planes));
+            downsample = stride != 1 || in != planes ? registerModule("downsample", Blocks.projection(in, planes, stride)) : null;
+        }
+
+        @Override public Variable forward(Variable x) {
+            Variable shortcut = downsample == null ? x : downsample.forward(x);
+            Variable y = bn1.forward(conv1.forward(x)).relu();
+            y = bn2.forward(conv2.forward(y));
+            return y.add(shortcut).relu();
+        }
+    }
+
+    public CifarResNet(int depth, int[] filters, int numClasses, Rng rng) {
+        if ((depth - 2) % 6 != 0) throw new IllegalArgumentException("CIFAR ResNet depth must be 6n+2, got " + depth);
+        int n = (depth - 2) / 6;
+        conv1 = registerModule("conv1", new Conv2d(3, filters[0], 3, 1, 1));
+        bn1 = registerModule("bn1", new BatchNorm2d(filters[0]));
+        int[] in = {filters[0]};
+        layer1 = registerModule("layer1", stage(in, filters[1], n, 1));
+        layer2 = registerModule("layer2", stage(in, filters[2], n, 2));
+        layer3 = registerModule("layer3", stage(in, filters[3], n, 2));
+        fc = registerModule("fc", new Linear(filters[3], numClasses));
+        initDefaults(rng);
+        for (Module m : namedModules().values()) {
+            if (m instanceof Conv2d c) Init.kaimingNormalFanOut(c.weight().data(), rng);
+        }
+    }
+
+    private static Sequential stage(int[] in, int planes, int blocks, int stride) {
+        Sequential s = new Sequential();
+        for (int i = 0; i < blocks; i++) {
+            s.add(new BasicBlock(in[0], planes, i == 0 ? stride : 1));
+            in[0] = planes;
+        }
+        return s;
+    }
+
+    @Override public Output forwardWithFeatures(Variable x) {
+        Variable h = bn1.forward(conv1.forward(x)).relu();
+        h = layer3.forward(layer2.forward(layer1.forward(h)));
+        Variable pooled = Pooling.globalAvg(h).flatten(1, 3);
+        return new Output(fc.forward(pooled), pooled);
+    }
+}

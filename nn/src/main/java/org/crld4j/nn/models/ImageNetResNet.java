@@ -1,0 +1,96 @@
+package org.crld4j.nn.models;
+
+import org.crld4j.autograd.Variable;
+import org.crld4j.nn.Init;
+import org.crld4j.nn.Module;
+import org.crld4j.nn.layers.BatchNorm2d;
+import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.Linear;
+import org.crld4j.nn.layers.Pooling;
+import org.crld4j.nn.layers.Sequential;
+import org.crld4j.tensor.Rng;
+
+/**
+ * ImageNet ResNet18/34/50 with torchvision's layout and state-dict names (7x7/2 stem, 3x3/2
+ * max-pool, four stages, stride in the 3x3 conv of the bottleneck, global average pooling, fc),
+ * so torchvision's checkpoints load directly. Init as mdistiller: conv N(0, sqrt(2/(k*k*out))).
+ */
+public final class ImageNetResNet extends Classifier {
+    private final Conv2d conv1;
+    private final BatchNorm2d bn1;
+    private final Pooling.MaxPool2d maxpool;
+    private final Sequential[] layers = new Sequential[4];
+    private final Linear fc;
+
+    static final class Basic extends Module {
+        private final Conv2d conv1, conv2;
+        private final BatchNorm2d bn1, bn2;
+        private final Sequential downsample;
+
+        Basic(int in, int planes, int stride) {
+            conv1 = registerModule("conv1", Blocks.conv3x3(in, planes, stride));
+            bn1 = registerModule("bn1", new BatchNorm2d(planes));
+            conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, 1));
+            bn2 = registerModule("bn2", new BatchNorm2d(planes));
+            downsample = stride != 1 || in != planes ? registerModule("downsample", Blocks.projection(in, planes, stride)) : null;
+        }
+
+        @Override public Variable forward(Variable x) {
+            Variable y = bn2.forward(conv2.forward(bn1.forward(conv1.forward(x)).relu()));
+            return y.add(downsample == null ? x : downsample.forward(x)).relu();
+        }
+    }
+
+    static final class Bottleneck extends Module {
+        private final Conv2d conv1, conv2, conv3;
+        private final BatchNorm2d bn1, bn2, bn3;
+        private final Sequential downsample;
+
+        Bottleneck(int in, int planes, int stride) {
+            int out = planes * 4;
+            conv1 = registerModule("conv1", Blocks.conv1x1(in, planes, 1));
+            bn1 = registerModule("bn1", new BatchNorm2d(planes));
+            conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, stride));
+            bn2 = registerModule("bn2", new BatchNorm2d(planes));
+            conv3 = registerModule("conv3", Blocks.conv1x1(planes, out, 1));
+            bn3 = registerModule("bn3", new BatchNorm2d(out));
+            downsample = stride != 1 || in != out ? registerModule("downsample", Blocks.projection(in, out, stride)) : null;
+        }
+
+        @Override public Variable forward(Variable x) {
+            Variable y = bn1.forward(conv1.forward(x)).relu();
+            y = bn2.forward(conv2.forward(y)).relu();
+            y = bn3.forward(conv3.forward(y));
+            return y.add(downsample == null ? x : downsample.forward(x)).relu();
+        }
+    }
+
+    public ImageNetResNet(boolean bottleneck, int[] blocks, int numClasses, Rng rng) {
+        int expansion = bottleneck ? 4 : 1;
+        conv1 = registerModule("conv1", new Conv2d(3, 64, 7, 2, 3));
+        bn1 = registerModule("bn1", new BatchNorm2d(64));
+        maxpool = registerModule("maxpool", new Pooling.MaxPool2d(3, 2, 1, false));
+        int in = 64;
+        int[] planes = {64, 128, 256, 512};
+        for (int s = 0; s < 4; s++) {
+            Sequential stage = new Sequential();
+            for (int i = 0; i < blocks[s]; i++) {
+                int stride = i == 0 && s > 0 ? 2 : 1;
+                stage.add(bottleneck ? new Bottleneck(in, planes[s], stride) : new Basic(in, planes[s], stride));
+                in = planes[s] * expansion;
+            }
+            layers[s] = registerModule("layer" + (s + 1), stage);
+        }
+        fc = registerModule("fc", new Linear(512 * expansion, numClasses));
+        initDefaults(rng);
+        for (Module m : namedModules().values())
+            if (m instanceof Conv2d c) Init.normal(c.weight().data(), rng, 0, Math.sqrt(2.0 / Init.fanOut(c.weight().data())));
+    }
+
+    @Override public Output forwardWithFeatures(Variable x) {
+        Variable h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+        for (Sequential l : layers) h = l.forward(h);
+        Variable pooled = Pooling.globalAvg(h).flatten(1, 3);
+        return new Output(fc.forward(pooled), pooled);
+    }
+}
