@@ -367,35 +367,35 @@ public final class Pth {
         zip.closeEntry();
     }
 
-    /** Minimal protocol-2 pickle emitter for state dicts. */
-    static final class PickleWriter {
+    /** Minimal protocol-2 pickle emitter (state dicts here; test fixtures elsewhere). */
+    public static final class PickleWriter {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        void proto(int v) { out.write(0x80); out.write(v); }
-        void out(int opcode) { out.write(opcode); }
-        void raw(byte[] b) { out.writeBytes(b); }
-        void mark() { out.write('('); }
-        void tuple() { out.write('t'); }
-        void emptyTuple() { out.write(')'); }
-        void reduce() { out.write('R'); }
-        void setitems() { out.write('u'); }
-        void binpersid() { out.write('Q'); }
-        void stop() { out.write('.'); }
-        void bool(boolean b) { out.write(b ? 0x88 : 0x89); }
+        public void proto(int v) { out.write(0x80); out.write(v); }
+        public void out(int opcode) { out.write(opcode); }
+        public void raw(byte[] b) { out.writeBytes(b); }
+        public void mark() { out.write('('); }
+        public void tuple() { out.write('t'); }
+        public void emptyTuple() { out.write(')'); }
+        public void reduce() { out.write('R'); }
+        public void setitems() { out.write('u'); }
+        public void binpersid() { out.write('Q'); }
+        public void stop() { out.write('.'); }
+        public void bool(boolean b) { out.write(b ? 0x88 : 0x89); }
 
-        void global(String module, String name) {
+        public void global(String module, String name) {
             out.write('c');
             out.writeBytes((module + "\n" + name + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
 
-        void unicode(String s) {
+        public void unicode(String s) {
             byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             out.write('X');
             out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array());
             out.writeBytes(b);
         }
 
-        void integer(long v) {
+        public void integer(long v) {
             if (v >= 0 && v < 256) { out.write('K'); out.write((int) v); }
             else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
                 out.write('J');
@@ -407,12 +407,12 @@ public final class Pth {
             }
         }
 
-        void intTuple(int[] v) {
+        public void intTuple(int[] v) {
             mark();
             for (int x : v) integer(x);
             tuple();
         }
 
-        byte[] bytes() { return out.toByteArray(); }
+        public byte[] bytes() { return out.toByteArray(); }
     }
 }

@@ -196,7 +196,13 @@ public final class Unpickler {
                 case 'b' -> { // BUILD
                     Object state = pop();
                     Object target = top();
-                    if (target instanceof Buildable bl) bl.setState(state);
+                    if (target instanceof Buildable bl) {
+                        try {
+                            bl.setState(state);
+                        } catch (RuntimeException e) {
+                            throw new IOException(source + ": " + e.getMessage(), e);
+                        }
+                    }
                     else if (!(target instanceof Map)) throw error("BUILD on unsupported object " + describe(target));
                     // dict targets (OrderedDict with _metadata) keep their items; the attribute state is dropped
                 }

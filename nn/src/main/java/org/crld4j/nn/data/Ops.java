@@ -1,0 +1,275 @@
+package org.crld4j.nn.data;
+
+/**
+ * Deterministic image operations with PIL's semantics, on 8-bit HWC images (RGB unless noted):
+ * the building blocks of the weak and strong views. Geometric ops use nearest-neighbour sampling
+ * at pixel centres and fill with black, as PIL's Image.transform(AFFINE, NEAREST); blends compute
+ * {@code degenerate + f * (image - degenerate)} in float and truncate, as PIL's Image.blend.
+ */
+public final class Ops {
+    private Ops() {}
+
+    // ---------------------------------------------------------------- cropping, flipping, padding
+
+    /** The size x size window at (top, left) of the image zero-padded by {@code pad} on each side. */
+    public static Image paddedCrop(Image im, int pad, int top, int left, int size) {
+        Image out = Image.blank(size, size, im.channels());
+        for (int y = 0; y < size; y++) {
+            int sy = top + y - pad;
+            if (sy < 0 || sy >= im.height()) continue;
+            for (int x = 0; x < size; x++) {
+                int sx = left + x - pad;
+                if (sx < 0 || sx >= im.width()) continue;
+                System.arraycopy(im.pixels(), (sy * im.width() + sx) * im.channels(), out.pixels(), (y * size + x) * im.channels(), im.channels());
+            }
+        }
+        return out;
+    }
+
+    /** Rectangle [top, top+h) x [left, left+w) of the image (must lie inside it). */
+    public static Image crop(Image im, int top, int left, int h, int w) {
+        Image out = Image.blank(h, w, im.channels());
+        for (int y = 0; y < h; y++)
+            System.arraycopy(im.pixels(), ((top + y) * im.width() + left) * im.channels(), out.pixels(), y * w * im.channels(), w * im.channels());
+        return out;
+    }
+
+    public static Image flipHorizontal(Image im) {
+        Image out = Image.blank(im.height(), im.width(), im.channels());
+        int c = im.channels();
+        for (int y = 0; y < im.height(); y++)
+            for (int x = 0; x < im.width(); x++)
+                System.arraycopy(im.pixels(), (y * im.width() + x) * c, out.pixels(), (y * im.width() + im.width() - 1 - x) * c, c);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- point operations
+
+    private static Image lut(Image im, int[][] perChannel) {
+        Image out = im.copy();
+        byte[] p = out.pixels();
+        int c = im.channels();
+        for (int i = 0; i < p.length; i++) p[i] = (byte) perChannel[i % c][p[i] & 0xff];
+        return out;
+    }
+
+    private static int[][] sameLut(int channels, int[] lut) {
+        int[][] l = new int[channels][];
+        for (int i = 0; i < channels; i++) l[i] = lut;
+        return l;
+    }
+
+    /** ImageOps.posterize: keep the top {@code bits} bits. */
+    public static Image posterize(Image im, int bits) {
+        int mask = ~((1 << (8 - bits)) - 1) & 0xff;
+        int[] lut = new int[256];
+        for (int i = 0; i < 256; i++) lut[i] = i & mask;
+        return lut(im, sameLut(im.channels(), lut));
+    }
+
+    /** ImageOps.solarize: values >= threshold become 255 - value. */
+    public static Image solarize(Image im, double threshold) {
+        int[] lut = new int[256];
+        for (int i = 0; i < 256; i++) lut[i] = i < threshold ? i : 255 - i;
+        return lut(im, sameLut(im.channels(), lut));
+    }
+
+    private static int[] histogram(Image im, int channel) {
+        int[] h = new int[256];
+        byte[] p = im.pixels();
+        for (int i = channel; i < p.length; i += im.channels()) h[p[i] & 0xff]++;
+        return h;
+    }
+
+    /** ImageOps.autocontrast (cutoff 0): per channel, stretch [min, max] to [0, 255]. */
+    public static Image autocontrast(Image im) {
+        int[][] luts = new int[im.channels()][256];
+        for (int c = 0; c < im.channels(); c++) {
+            int[] h = histogram(im, c);
+            int lo = 0, hi = 255;
+            while (lo < 256 && h[lo] == 0) lo++;
+            while (hi >= 0 && h[hi] == 0) hi--;
+            for (int i = 0; i < 256; i++) {
+                if (hi <= lo) luts[c][i] = i;
+                else {
+                    double scale = 255.0 / (hi - lo), offset = -lo * scale;
+                    luts[c][i] = Math.max(0, Math.min(255, (int) (i * scale + offset)));
+                }
+            }
+        }
+        return lut(im, luts);
+    }
+
+    /** ImageOps.equalize: per-channel histogram equalisation with PIL's step rule. */
+    public static Image equalize(Image im) {
+        int[][] luts = new int[im.channels()][256];
+        for (int c = 0; c < im.channels(); c++) {
+            int[] h = histogram(im, c);
+            int total = 0, last = 0;
+            for (int i = 0; i < 256; i++) if (h[i] > 0) { total += h[i]; last = h[i]; }
+            int step = (total - last) / 255;
+            if (step == 0) { for (int i = 0; i < 256; i++) luts[c][i] = i; continue; }
+            int n = step / 2;
+            for (int i = 0; i < 256; i++) {
+                luts[c][i] = Math.min(255, n / step);
+                n += h[i];
+            }
+        }
+        return lut(im, luts);
+    }
+
+    // ---------------------------------------------------------------- blends (ImageEnhance)
+
+    /** Image.blend(degenerate, image, factor), truncating like PIL. */
+    static Image blend(Image degenerate, Image im, double factor) {
+        Image out = im.copy();
+        byte[] o = out.pixels(), d = degenerate.pixels(), s = im.pixels();
+        for (int i = 0; i < o.length; i++) {
+            double v = (d[i] & 0xff) + factor * ((s[i] & 0xff) - (d[i] & 0xff));
+            o[i] = (byte) (v <= 0 ? 0 : v >= 255 ? 255 : (int) v);
+        }
+        return out;
+    }
+
+    /** PIL's L conversion (ITU-R 601-2 luma, fixed point). */
+    static int luma(int r, int g, int b) { return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16; }
+
+    /** ImageEnhance.Brightness: blend with black. */
+    public static Image brightness(Image im, double f) { return blend(Image.blank(im.height(), im.width(), im.channels()), im, f); }
+
+    /** ImageEnhance.Color: blend with the image's grayscale version. */
+    public static Image color(Image im, double f) {
+        Image gray = Image.blank(im.height(), im.width(), 3);
+        for (int y = 0; y < im.height(); y++)
+            for (int x = 0; x < im.width(); x++) {
+                int l = luma(im.get(y, x, 0), im.get(y, x, 1), im.get(y, x, 2));
+                for (int c = 0; c < 3; c++) gray.set(y, x, c, l);
+            }
+        return blend(gray, im, f);
+    }
+
+    /** ImageEnhance.Contrast: blend with a flat image of the rounded mean luma. */
+    public static Image contrast(Image im, double f) {
+        long sum = 0;
+        for (int y = 0; y < im.height(); y++)
+            for (int x = 0; x < im.width(); x++) sum += luma(im.get(y, x, 0), im.get(y, x, 1), im.get(y, x, 2));
+        int mean = (int) ((double) sum / (im.height() * im.width()) + 0.5);
+        Image flat = Image.blank(im.height(), im.width(), im.channels());
+        java.util.Arrays.fill(flat.pixels(), (byte) mean);
+        return blend(flat, im, f);
+    }
+
+    /**
+     * ImageEnhance.Sharpness: blend with ImageFilter.SMOOTH (3x3 kernel [1 1 1; 1 5 1; 1 1 1] / 13,
+     * rounded); as PIL's 3x3 filter, border pixels of the smoothed image are the original's.
+     */
+    public static Image sharpness(Image im, double f) {
+        Image smooth = im.copy();
+        int c = im.channels();
+        for (int y = 1; y < im.height() - 1; y++)
+            for (int x = 1; x < im.width() - 1; x++)
+                for (int k = 0; k < c; k++) {
+                    int s = 0;
+                    for (int dy = -1; dy <= 1; dy++)
+                        for (int dx = -1; dx <= 1; dx++) s += im.get(y + dy, x + dx, k) * (dy == 0 && dx == 0 ? 5 : 1);
+                    smooth.set(y, x, k, (int) (s / 13.0 + 0.5));
+                }
+        return blend(smooth, im, f);
+    }
+
+    // ---------------------------------------------------------------- geometry (PIL AFFINE, NEAREST, black fill)
+
+    /**
+     * Output (x, y) takes the input pixel at (a x' + b y' + c, d x' + e y' + f) with x' = x + 0.5,
+     * y' = y + 0.5 (pixel centres), truncated toward minus infinity; outside the image: black.
+     */
+    public static Image affine(Image im, double a, double b, double c, double d, double e, double f) {
+        Image out = Image.blank(im.height(), im.width(), im.channels());
+        int ch = im.channels();
+        for (int y = 0; y < im.height(); y++)
+            for (int x = 0; x < im.width(); x++) {
+                double xi = a * (x + 0.5) + b * (y + 0.5) + c, yi = d * (x + 0.5) + e * (y + 0.5) + f;
+                int sx = (int) Math.floor(xi), sy = (int) Math.floor(yi);
+                if (sx < 0 || sy < 0 || sx >= im.width() || sy >= im.height()) continue;
+                System.arraycopy(im.pixels(), (sy * im.width() + sx) * ch, out.pixels(), (y * im.width() + x) * ch, ch);
+            }
+        return out;
+    }
+
+    public static Image shearX(Image im, double v) { return affine(im, 1, v, 0, 0, 1, 0); }
+    public static Image shearY(Image im, double v) { return affine(im, 1, 0, 0, v, 1, 0); }
+    /** Shift by v pixels: output (x, y) samples input (x + v, y), so positive v moves content left. */
+    public static Image translateX(Image im, double v) { return affine(im, 1, 0, v, 0, 1, 0); }
+    public static Image translateY(Image im, double v) { return affine(im, 1, 0, 0, 0, 1, v); }
+
+    /** Image.rotate(degrees): counter-clockwise about the centre (w/2, h/2), same size. */
+    public static Image rotate(Image im, double degrees) {
+        double angle = -Math.toRadians(degrees % 360.0);
+        double cos = round15(Math.cos(angle)), sin = round15(Math.sin(angle));
+        double cx = im.width() / 2.0, cy = im.height() / 2.0;
+        double a = cos, b = sin, d = -sin, e = cos;
+        double c = a * -cx + b * -cy + cx, f = d * -cx + e * -cy + cy;
+        return affine(im, a, b, c, d, e, f);
+    }
+
+    private static double round15(double v) { return Math.round(v * 1e15) / 1e15; }
+
+    /** Fills the rectangle with corners (x0, y0) and (x1, y1), both included and clipped (PIL rectangle). */
+    public static Image fillRectangle(Image im, int x0, int y0, int x1, int y1, int[] rgb) {
+        Image out = im.copy();
+        for (int y = Math.max(0, y0); y <= Math.min(im.height() - 1, y1); y++)
+            for (int x = Math.max(0, x0); x <= Math.min(im.width() - 1, x1); x++)
+                for (int k = 0; k < im.channels(); k++) out.set(y, x, k, rgb[k % rgb.length]);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- resizing
+
+    /** Resize with PIL's antialiased bilinear (triangle) filter, separable, rounded. */
+    public static Image resizeBilinear(Image im, int oh, int ow) {
+        float[] horiz = resample(toFloat(im), im.height(), im.width(), im.channels(), ow, true);
+        float[] both = resample(horiz, im.height(), ow, im.channels(), oh, false);
+        Image out = Image.blank(oh, ow, im.channels());
+        byte[] p = out.pixels();
+        for (int i = 0; i < p.length; i++) p[i] = (byte) Math.max(0, Math.min(255, Math.round(both[i])));
+        return out;
+    }
+
+    private static float[] toFloat(Image im) {
+        float[] f = new float[im.pixels().length];
+        for (int i = 0; i < f.length; i++) f[i] = im.pixels()[i] & 0xff;
+        return f;
+    }
+
+    /** One pass of the triangle filter along width (horizontal) or height. */
+    private static float[] resample(float[] src, int h, int w, int c, int outSize, boolean horizontal) {
+        int inSize = horizontal ? w : h;
+        double scale = (double) inSize / outSize, support = Math.max(1.0, scale);
+        int oh = horizontal ? h : outSize, ow = horizontal ? outSize : w;
+        float[] dst = new float[oh * ow * c];
+        for (int o = 0; o < outSize; o++) {
+            double center = (o + 0.5) * scale;
+            int lo = Math.max(0, (int) Math.floor(center - support)), hi = Math.min(inSize, (int) Math.ceil(center + support));
+            double[] wts = new double[hi - lo];
+            double total = 0;
+            for (int i = lo; i < hi; i++) {
+                double t = Math.abs((i + 0.5 - center) / support);
+                wts[i - lo] = t < 1 ? 1 - t : 0;
+                total += wts[i - lo];
+            }
+            for (int j = 0; j < wts.length; j++) wts[j] /= total == 0 ? 1 : total;
+            int lines = horizontal ? h : w;
+            for (int l = 0; l < lines; l++)
+                for (int k = 0; k < c; k++) {
+                    double s = 0;
+                    for (int i = lo; i < hi; i++) {
+                        int idx = horizontal ? (l * w + i) * c + k : (i * w + l) * c + k;
+                        s += wts[i - lo] * src[idx];
+                    }
+                    int di = horizontal ? (l * ow + o) * c + k : (o * ow + l) * c + k;
+                    dst[di] = (float) s;
+                }
+        }
+        return dst;
+    }
+}
