@@ -74,7 +74,9 @@ class ReadersTest {
     }
 
     /** A Python-2 style CIFAR-100 pickle: {'data': uint8 ndarray [n, 3072], 'fine_labels': [...]}. */
-    static byte[] cifarPickle(int n, int[] labels, boolean truncateData) {
+    static byte[] cifarPickle(int n, int[] labels, boolean truncateData) { return cifarPickle(n, labels, truncateData, "fine_labels"); }
+
+    static byte[] cifarPickle(int n, int[] labels, boolean truncateData, String labelKey) {
         Pth.PickleWriter p = new Pth.PickleWriter();
         p.proto(2);
         p.out('}');
@@ -115,7 +117,7 @@ class ReadersTest {
         p.raw(data);
         p.tuple();
         p.out('b');
-        shortBinString(p, "fine_labels");
+        shortBinString(p, labelKey);
         p.out(']');
         p.mark();
         for (int l : labels) p.integer(l);
@@ -144,6 +146,34 @@ class ReadersTest {
         Files.write(d.resolve("train"), cifarPickle(2, new int[] {1, 100}, false));
         e = assertThrows(IOException.class, () -> Cifar.load(dir, true, true));
         assertTrue(e.getMessage().contains("record 1 has label 100"), e.getMessage());
+    }
+
+    @Test void cifar10PythonPickle() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("cifar-10-batches-py"));
+        for (int b = 1; b <= 5; b++) Files.write(d.resolve("data_batch_" + b), cifarPickle(2, new int[] {b, 9}, false, "labels"));
+        Files.write(d.resolve("test_batch"), cifarPickle(1, new int[] {4}, false, "labels"));
+        ArrayDataset train = Cifar.load(dir, false, true);
+        assertEquals(10, train.size());
+        assertEquals(3, train.label(4));
+        assertPattern(train.image(3), 1);
+        Files.write(d.resolve("test_batch"), cifarPickle(1, new int[] {4}, false, "fine_labels"));
+        IOException e = assertThrows(IOException.class, () -> Cifar.load(dir, false, false));
+        assertTrue(e.getMessage().contains("no 'labels' list"), e.getMessage());
+    }
+
+    @Test void imagenetFolderAndBadTinyAnnotations() throws IOException {
+        Path root = dir.resolve("imagenet");
+        png(root.resolve("train/n015/x.JPEG"), 0x0000ff);
+        png(root.resolve("train/n004/y.png"), 0x00ff00);
+        ImageFolder train = ImageFolder.open(root.resolve("train"));
+        assertEquals(java.util.List.of("n004", "n015"), train.classes());
+        assertEquals(255, train.image(0).get(0, 0, 1));
+        Path tiny = dir.resolve("tiny");
+        png(tiny.resolve("train/n01/images/a.png"), 0);
+        png(tiny.resolve("val/images/v.png"), 0);
+        Files.writeString(tiny.resolve("val/val_annotations.txt"), "v.png\tn99\t0\t0\t1\t1\n");
+        IOException e = assertThrows(IOException.class, () -> ImageFolder.tinyImageNet(tiny, false));
+        assertTrue(e.getMessage().contains("line 1 names class n99"), e.getMessage());
     }
 
     static void writeIdx(Path f, int magic, int[] dims, byte[] data, boolean gzip) throws IOException {
