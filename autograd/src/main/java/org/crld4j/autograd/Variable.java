@@ -126,7 +126,7 @@ public final class Variable {
 
     public Variable relu() {
         Tensor x = data;
-        return Autograd.record("relu", x.relu(), g -> new Tensor[] {g.mul(x.gt(0f))}, this);
+        return Autograd.record("relu", x.relu(), g -> new Tensor[] {g.reluBackward(x)}, this);
     }
 
     /** Clamp into [lo, hi]; the gradient passes where lo <= x <= hi, as in PyTorch. */

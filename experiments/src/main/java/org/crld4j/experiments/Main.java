@@ -6,13 +6,22 @@ import picocli.CommandLine.Command;
 /** The {@code crld} command line. */
 @Command(name = "crld", mixinStandardHelpOptions = true, version = "crld4j 0.1.0",
         description = "Knowledge distillation with CRLD on the JVM.",
-        subcommands = {SmokeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, DistillCommand.class, EvalCommand.class, InspectCommand.class, ModelsCommand.class,
+                PresetsCommand.class, DemoCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public void run() { spec.commandLine().usage(System.out); }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 }

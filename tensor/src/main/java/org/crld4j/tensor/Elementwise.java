@@ -59,6 +59,47 @@ final class Elementwise {
         });
     }
 
+    /** Unary operations with their own loops (a lambda per element would be a megamorphic call). */
+    enum Unary { NEG, EXP, LOG, SQRT, ABS, RELU, SIGN, ADD, MUL, DIV, POW, GT, GE, LT, LE, EQ, CLAMP_LO_HI }
+
+    /** A new dense tensor op(t) (arg, arg2: scalar operands), looping over contiguous data directly. */
+    static Tensor unary(Tensor t, Unary op, float arg, float arg2) {
+        Tensor src = t.contiguous();
+        Tensor out = Tensor.zeros(t.shape());
+        float[] x = src.array(), o = out.array();
+        int n = o.length, off = src.offset();
+        switch (op) {
+            case NEG -> { for (int i = 0; i < n; i++) o[i] = -x[off + i]; }
+            case EXP -> { for (int i = 0; i < n; i++) o[i] = (float) Math.exp(x[off + i]); }
+            case LOG -> { for (int i = 0; i < n; i++) o[i] = (float) Math.log(x[off + i]); }
+            case SQRT -> { for (int i = 0; i < n; i++) o[i] = (float) Math.sqrt(x[off + i]); }
+            case ABS -> { for (int i = 0; i < n; i++) o[i] = Math.abs(x[off + i]); }
+            case RELU -> { for (int i = 0; i < n; i++) { float v = x[off + i]; o[i] = v > 0f ? v : (v == v ? 0f : v); } }
+            case SIGN -> { for (int i = 0; i < n; i++) o[i] = Math.signum(x[off + i]); }
+            case ADD -> { for (int i = 0; i < n; i++) o[i] = x[off + i] + arg; }
+            case MUL -> { for (int i = 0; i < n; i++) o[i] = x[off + i] * arg; }
+            case DIV -> { for (int i = 0; i < n; i++) o[i] = x[off + i] / arg; }
+            case POW -> { for (int i = 0; i < n; i++) o[i] = (float) Math.pow(x[off + i], arg); }
+            case GT -> { for (int i = 0; i < n; i++) o[i] = x[off + i] > arg ? 1f : 0f; }
+            case GE -> { for (int i = 0; i < n; i++) o[i] = x[off + i] >= arg ? 1f : 0f; }
+            case LT -> { for (int i = 0; i < n; i++) o[i] = x[off + i] < arg ? 1f : 0f; }
+            case LE -> { for (int i = 0; i < n; i++) o[i] = x[off + i] <= arg ? 1f : 0f; }
+            case EQ -> { for (int i = 0; i < n; i++) o[i] = x[off + i] == arg ? 1f : 0f; }
+            case CLAMP_LO_HI -> { for (int i = 0; i < n; i++) { float v = x[off + i]; o[i] = v < arg ? arg : (v > arg2 ? arg2 : v); } }
+        }
+        return out;
+    }
+
+    /** g where x > 0, else 0: ReLU's backward in one pass. */
+    static Tensor reluBackward(Tensor g, Tensor x) {
+        Tensor gc = g.contiguous(), xc = x.contiguous();
+        Tensor out = Tensor.zeros(x.shape());
+        float[] o = out.array(), ga = gc.array(), xa = xc.array();
+        int go = gc.offset(), xo = xc.offset();
+        for (int i = 0; i < o.length; i++) o[i] = xa[xo + i] > 0f ? ga[go + i] : 0f;
+        return out;
+    }
+
     /** out = f(src) where src broadcasts to out's shape. */
     static void unaryInto(Tensor out, Tensor src, FloatUnaryOperator f) {
         int[] shape = out.shape();

@@ -409,30 +409,33 @@ public final class Tensor {
     public Tensor maximum(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.MAX, "maximum"); }
     public Tensor minimum(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.MIN, "minimum"); }
 
-    public Tensor add(float s) { return map(x -> x + s); }
-    public Tensor sub(float s) { return map(x -> x - s); }
-    public Tensor mul(float s) { return map(x -> x * s); }
-    public Tensor div(float s) { return map(x -> x / s); }
+    public Tensor add(float s) { return Elementwise.unary(this, Elementwise.Unary.ADD, s, 0f); }
+    public Tensor sub(float s) { return Elementwise.unary(this, Elementwise.Unary.ADD, -s, 0f); }
+    public Tensor mul(float s) { return Elementwise.unary(this, Elementwise.Unary.MUL, s, 0f); }
+    public Tensor div(float s) { return Elementwise.unary(this, Elementwise.Unary.DIV, s, 0f); }
     public Tensor pow(float e) {
-        if (e == 2f) return map(x -> x * x);
+        if (e == 2f) return mul(this);
         if (e == 1f) return copy();
-        if (e == 0.5f) return map(x -> (float) Math.sqrt(x));
-        return map(x -> (float) Math.pow(x, e));
+        if (e == 0.5f) return sqrt();
+        return Elementwise.unary(this, Elementwise.Unary.POW, e, 0f);
     }
 
-    public Tensor neg() { return map(x -> -x); }
-    public Tensor exp() { return map(x -> (float) Math.exp(x)); }
-    public Tensor log() { return map(x -> (float) Math.log(x)); }
-    public Tensor sqrt() { return map(x -> (float) Math.sqrt(x)); }
-    public Tensor abs() { return map(Math::abs); }
-    public Tensor relu() { return map(x -> x > 0f ? x : 0f); }
-    public Tensor sign() { return map(Math::signum); }
+    public Tensor neg() { return Elementwise.unary(this, Elementwise.Unary.NEG, 0f, 0f); }
+    public Tensor exp() { return Elementwise.unary(this, Elementwise.Unary.EXP, 0f, 0f); }
+    public Tensor log() { return Elementwise.unary(this, Elementwise.Unary.LOG, 0f, 0f); }
+    public Tensor sqrt() { return Elementwise.unary(this, Elementwise.Unary.SQRT, 0f, 0f); }
+    public Tensor abs() { return Elementwise.unary(this, Elementwise.Unary.ABS, 0f, 0f); }
+    public Tensor relu() { return Elementwise.unary(this, Elementwise.Unary.RELU, 0f, 0f); }
+
+    /** ReLU's backward: this (the upstream gradient) where x > 0, else 0. */
+    public Tensor reluBackward(Tensor x) { return Elementwise.reluBackward(this, x); }
+    public Tensor sign() { return Elementwise.unary(this, Elementwise.Unary.SIGN, 0f, 0f); }
     public Tensor reciprocal() { return map(x -> 1f / x); }
 
     /** Clamps into [lo, hi]; NaN stays NaN as in PyTorch. */
     public Tensor clamp(float lo, float hi) {
         if (lo > hi) throw new IllegalArgumentException("clamp: min " + lo + " is greater than max " + hi);
-        return map(x -> x < lo ? lo : (x > hi ? hi : x));
+        return Elementwise.unary(this, Elementwise.Unary.CLAMP_LO_HI, lo, hi);
     }
 
     /** Applies f to every element into a new dense tensor. */
@@ -449,11 +452,11 @@ public final class Tensor {
     public Tensor ge(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.GE, "ge"); }
     public Tensor lt(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.LT, "lt"); }
     public Tensor le(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.LE, "le"); }
-    public Tensor eq(float s) { return map(x -> x == s ? 1f : 0f); }
-    public Tensor gt(float s) { return map(x -> x > s ? 1f : 0f); }
-    public Tensor ge(float s) { return map(x -> x >= s ? 1f : 0f); }
-    public Tensor lt(float s) { return map(x -> x < s ? 1f : 0f); }
-    public Tensor le(float s) { return map(x -> x <= s ? 1f : 0f); }
+    public Tensor eq(float s) { return Elementwise.unary(this, Elementwise.Unary.EQ, s, 0f); }
+    public Tensor gt(float s) { return Elementwise.unary(this, Elementwise.Unary.GT, s, 0f); }
+    public Tensor ge(float s) { return Elementwise.unary(this, Elementwise.Unary.GE, s, 0f); }
+    public Tensor lt(float s) { return Elementwise.unary(this, Elementwise.Unary.LT, s, 0f); }
+    public Tensor le(float s) { return Elementwise.unary(this, Elementwise.Unary.LE, s, 0f); }
 
     /** mask != 0 ? a : b, all three broadcast together. */
     public static Tensor where(Tensor mask, Tensor a, Tensor b) { return Elementwise.where(mask, a, b); }

@@ -23,29 +23,53 @@ public final class CrldLoss {
     /** Every intermediate, for logging and teaching; the losses are unweighted except {@code total}. */
     public record Terms(Variable ce, Variable kdWithinView, Variable kdCrossView, Variable total,
                         Tensor confWeak, Tensor confStrong, Tensor maskWeak, Tensor maskStrong,
-                        Variable kdSwTw, Variable kdSsTs, Variable kdSsTw, Variable kdSwTs) {}
+                        Variable kdSwTw, Variable kdSsTs, Variable kdSsTw, Variable kdSwTs,
+                        Variable weakLogits, Variable strongLogits) {}
 
     /** Teacher confidence: max softmax probability at temperature 1, per sample. */
     public static Tensor confidence(Tensor teacherLogits) {
         return Softmax.forward(teacherLogits, false).amax(new int[] {1}, false);
     }
 
+    /** A per-sample distillation loss between student logits and (constant) teacher logits, [N]. */
+    @FunctionalInterface
+    public interface PairLoss { Variable perSample(Variable student, Tensor teacher); }
+
+    /** KD_T, optionally on standardised logits (the official CRLD uses plain KD). */
+    public static PairLoss kd(float temperature, boolean logitStandardization) {
+        if (!logitStandardization) return (s, t) -> KdLoss.perSample(s, t, temperature);
+        return (s, t) -> KdLoss.perSample(LogitStandardization.apply(s), LogitStandardization.apply(t), temperature);
+    }
+
+    /** DKD's alpha TCKD + beta NCKD in place of KD (CRLD wrapped around another logit loss), scaled by a warm-up factor. */
+    public static PairLoss dkd(Tensor labels, float alpha, float beta, float temperature, float warmupFactor, boolean logitStandardization) {
+        return (s, t) -> {
+            Variable ss = logitStandardization ? LogitStandardization.apply(s) : s;
+            Tensor tt = logitStandardization ? LogitStandardization.apply(t) : t;
+            return DkdLoss.perSample(ss, tt, labels, temperature).combined(alpha, beta).mul(warmupFactor);
+        };
+    }
+
     public static Terms compute(Variable studentWeak, Variable studentStrong, Tensor teacherWeak, Tensor teacherStrong,
                                 Tensor labels, CrldConfig cfg) {
+        return compute(studentWeak, studentStrong, teacherWeak, teacherStrong, labels, cfg, kd(cfg.temperature(), false));
+    }
+
+    public static Terms compute(Variable studentWeak, Variable studentStrong, Tensor teacherWeak, Tensor teacherStrong,
+                                Tensor labels, CrldConfig cfg, PairLoss pair) {
         if (!java.util.Arrays.equals(studentWeak.shape(), studentStrong.shape()))
             throw new IllegalArgumentException("crld: weak-view logits " + Shapes.str(studentWeak.shape())
                     + " and strong-view logits " + Shapes.str(studentStrong.shape()) + " differ");
         Tensor confW = confidence(teacherWeak), confS = confidence(teacherStrong);
         Tensor maskW = confW.ge(cfg.tauW()), maskS = confS.ge(cfg.tauS());
-        float t = cfg.temperature();
         Variable ce = F.crossEntropy(studentWeak, labels).add(F.crossEntropy(studentStrong, labels));
-        Variable kdSwTw = KdLoss.perSample(studentWeak, teacherWeak, t);
-        Variable kdSsTs = KdLoss.perSample(studentStrong, teacherStrong, t);
-        Variable kdSsTw = KdLoss.perSample(studentStrong, teacherWeak, t);
-        Variable kdSwTs = KdLoss.perSample(studentWeak, teacherStrong, t);
+        Variable kdSwTw = pair.perSample(studentWeak, teacherWeak);
+        Variable kdSsTs = pair.perSample(studentStrong, teacherStrong);
+        Variable kdSsTw = pair.perSample(studentStrong, teacherWeak);
+        Variable kdSwTs = pair.perSample(studentWeak, teacherStrong);
         Variable wv = kdSwTw.add(kdSsTs).mul(Variable.constant(maskW)).mean();
         Variable cv = kdSsTw.add(kdSwTs).mul(Variable.constant(maskS)).mean();
         Variable total = ce.mul(cfg.ceWeight()).add(wv.mul(cfg.wvWeight())).add(cv.mul(cfg.cvWeight()));
-        return new Terms(ce, wv, cv, total, confW, confS, maskW, maskS, kdSwTw, kdSsTs, kdSsTw, kdSwTs);
+        return new Terms(ce, wv, cv, total, confW, confS, maskW, maskS, kdSwTw, kdSsTs, kdSsTw, kdSwTs, studentWeak, studentStrong);
     }
 }

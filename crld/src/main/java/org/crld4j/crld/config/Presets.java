@@ -1,0 +1,91 @@
+package org.crld4j.crld.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The released CRLD configurations (method brief section 2): the twelve CIFAR-100 pairs, the
+ * Tiny-ImageNet resnet32x4 -> resnet8x4 pair and the two ImageNet pairs. Each preset is a set of
+ * overrides on the defaults.
+ */
+public final class Presets {
+    private Presets() {}
+
+    private static final Map<String, Map<String, Object>> PRESETS = new LinkedHashMap<>();
+
+    private static void cifar(String name, String teacher, String student, double lr) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("EXPERIMENT.NAME", "cifar100/crld/" + name);
+        p.put("EXPERIMENT.TAG", "crld," + teacher + "," + student);
+        p.put("DISTILLER.TYPE", "CRLD");
+        p.put("DISTILLER.TEACHER", teacher);
+        p.put("DISTILLER.STUDENT", student);
+        p.put("DATASET.TYPE", "cifar100");
+        p.put("SOLVER.BATCH_SIZE", 64L);
+        p.put("SOLVER.EPOCHS", 240L);
+        p.put("SOLVER.LR", lr);
+        p.put("SOLVER.LR_DECAY_STAGES", java.util.List.of(150L, 180L, 210L));
+        p.put("SOLVER.WEIGHT_DECAY", 0.0005);
+        p.put("SOLVER.TRAINER", "crld");
+        PRESETS.put("cifar100/" + name, p);
+    }
+
+    static {
+        cifar("res56_res20", "resnet56", "resnet20", 0.05);
+        cifar("res110_res32", "resnet110", "resnet32", 0.05);
+        cifar("res32x4_res8x4", "resnet32x4", "resnet8x4", 0.05);
+        cifar("wrn40_2_wrn16_2", "wrn_40_2", "wrn_16_2", 0.05);
+        cifar("wrn40_2_wrn40_1", "wrn_40_2", "wrn_40_1", 0.05);
+        cifar("vgg13_vgg8", "vgg13", "vgg8", 0.05);
+        cifar("res32x4_wrn_16_2", "resnet32x4", "wrn_16_2", 0.05);
+        cifar("wrn40_2_res8x4", "wrn_40_2", "resnet8x4", 0.05);
+        cifar("res32x4_shuv2", "resnet32x4", "ShuffleV2", 0.01);
+        cifar("res50_mv2", "ResNet50", "MobileNetV2", 0.01);
+        cifar("vgg13_mv2", "vgg13", "MobileNetV2", 0.01);
+        cifar("wrn40_2_mv2", "wrn_40_2", "MobileNetV2", 0.01);
+
+        Map<String, Object> tiny = new LinkedHashMap<>(PRESETS.get("cifar100/res32x4_res8x4"));
+        tiny.put("EXPERIMENT.NAME", "tinyimagenet200/crld/res32x4_res8x4");
+        tiny.put("DATASET.TYPE", "tiny-imagenet");
+        tiny.put("DATASET.NUM_WORKERS", 8L);
+        tiny.put("CRLD.TEMPERATURE", 2.0);
+        tiny.put("CRLD.WV_WEIGHT", 4.0);
+        tiny.put("CRLD.CV_WEIGHT", 1.0);
+        PRESETS.put("tinyimagenet200/res32x4_res8x4", tiny);
+
+        for (String[] p : new String[][] {{"r34_r18", "imagenet_resnet34", "imagenet_resnet18"}, {"r50_mv1", "imagenet_resnet50", "imagenet_mobilenetv1"}}) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("EXPERIMENT.NAME", "imagenet/" + p[0] + "/crld");
+            m.put("DISTILLER.TYPE", "CRLD");
+            m.put("DISTILLER.TEACHER", p[1]);
+            m.put("DISTILLER.STUDENT", p[2]);
+            m.put("DATASET.TYPE", "imagenet");
+            m.put("DATASET.NUM_WORKERS", 32L);
+            m.put("DATASET.TEST.BATCH_SIZE", 128L);
+            m.put("SOLVER.BATCH_SIZE", 512L);
+            m.put("SOLVER.EPOCHS", 100L);
+            m.put("SOLVER.LR", 0.2);
+            m.put("SOLVER.LR_DECAY_STAGES", java.util.List.of(30L, 60L, 90L));
+            m.put("SOLVER.WEIGHT_DECAY", 0.0001);
+            m.put("SOLVER.TRAINER", "crld");
+            m.put("CRLD.TEMPERATURE", 1.0);
+            m.put("CRLD.CE_WEIGHT", 2.0);
+            PRESETS.put("imagenet/" + p[0], m);
+        }
+    }
+
+    public static Iterable<String> names() { return PRESETS.keySet(); }
+
+    public static Map<String, Object> get(String name) {
+        Map<String, Object> p = PRESETS.get(name);
+        if (p == null) throw new IllegalArgumentException("unknown preset '" + name + "'; presets: " + String.join(", ", PRESETS.keySet()));
+        return p;
+    }
+
+    /** Defaults with the preset applied. */
+    public static Config config(String name) {
+        Config c = new Config();
+        get(name).forEach(c::set);
+        return c;
+    }
+}

@@ -1,0 +1,55 @@
+package org.crld4j.crld.train;
+
+import org.crld4j.autograd.Autograd;
+import org.crld4j.autograd.F;
+import org.crld4j.autograd.Variable;
+import org.crld4j.nn.data.Dataset;
+import org.crld4j.nn.data.Loader;
+import org.crld4j.nn.data.Pipeline;
+import org.crld4j.nn.models.Classifier;
+import org.crld4j.tensor.Tensor;
+
+/** Top-1, top-5 accuracy (%) and mean cross-entropy of a model in eval mode, as mdistiller's validate(). */
+public final class Evaluator {
+    private Evaluator() {}
+
+    public record Result(double top1, double top5, double loss, int samples) {}
+
+    public static Result evaluate(Classifier model, Dataset data, Pipeline pipeline, int batchSize, int workers) {
+        model.eval();
+        long correct1 = 0, correct5 = 0;
+        double lossSum = 0;
+        int n = 0;
+        try (Loader loader = new Loader(data, pipeline, null, batchSize, false, 0, workers); var s = Autograd.noGrad()) {
+            for (var it = loader.epoch(1); it.hasNext(); ) {
+                Loader.Batch b = it.next();
+                Tensor logits = model.forward(Variable.constant(b.weak())).data();
+                lossSum += F.crossEntropy(Variable.constant(logits), b.labels()).item() * b.size();
+                long[] c = topK(logits, b.labels());
+                correct1 += c[0];
+                correct5 += c[1];
+                n += b.size();
+            }
+        }
+        return new Result(100.0 * correct1 / n, 100.0 * correct5 / n, lossSum / n, n);
+    }
+
+    /** {top-1 hits, top-5 hits} of a batch of logits. */
+    public static long[] topK(Tensor logits, Tensor labels) {
+        int n = logits.size(0), c = logits.size(1);
+        float[] z = logits.dense().array();
+        int[] y = labels.toIntArray();
+        long top1 = 0, top5 = 0;
+        for (int i = 0; i < n; i++) {
+            float target = z[i * c + y[i]];
+            int rank = 0;
+            for (int j = 0; j < c; j++) {
+                float v = z[i * c + j];
+                if (v > target || (v == target && j < y[i])) rank++;
+            }
+            if (rank == 0) top1++;
+            if (rank < 5) top5++;
+        }
+        return new long[] {top1, top5};
+    }
+}

@@ -1,0 +1,227 @@
+package org.crld4j.crld.train;
+
+import org.crld4j.crld.config.Config;
+import org.crld4j.crld.distill.Distiller;
+import org.crld4j.nn.data.Dataset;
+import org.crld4j.nn.data.Loader;
+import org.crld4j.nn.data.Subsets;
+import org.crld4j.nn.io.Checkpoint;
+import org.crld4j.nn.io.JsonWriter;
+import org.crld4j.nn.optim.LrSchedule;
+import org.crld4j.nn.optim.Sgd;
+import org.crld4j.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * mdistiller's training protocol: SGD (momentum, weight decay on every student parameter), the
+ * multistep learning rate set at the start of each epoch, evaluation after every epoch (top-1,
+ * top-5, loss), {@code latest.ckpt} after every epoch and {@code best.ckpt} when top-1 does not
+ * drop, a JSONL and a CSV log line per epoch. {@link #fit} with resume continues bit-identically
+ * (same seed and thread count), also from a checkpoint written mid-epoch by Ctrl-C. A NaN or
+ * infinite loss stops training naming the step and the term; the last good checkpoint stays.
+ */
+public final class Trainer {
+    /** The outcome of a run. */
+    public record Result(int epochs, double bestTop1, double lastTop1, double seconds, Path runDir, List<Map<String, Object>> log) {}
+
+    /** Thrown when a loss term becomes NaN or infinite. */
+    public static final class DivergedException extends RuntimeException {
+        public DivergedException(String message) { super(message); }
+    }
+
+    /** Thrown after Ctrl-C, once the checkpoint is written. */
+    public static final class InterruptedTraining extends RuntimeException {
+        public InterruptedTraining(String message) { super(message); }
+    }
+
+    private final Config cfg;
+    private final Distiller distiller;
+    private final Dataset train, test;
+    private final DataSpec data;
+    private final Path runDir;
+    private final PrintStream out;
+    private final Sgd sgd;
+    private final LrSchedule schedule;
+    private volatile boolean stopRequested;
+    private final CountDownLatch saved = new CountDownLatch(1);
+
+    public Trainer(Config cfg, Distiller distiller, DataSpec data, Dataset train, Dataset test, Path runDir, PrintStream out) {
+        this.cfg = cfg;
+        this.distiller = distiller;
+        this.data = data;
+        double fraction = cfg.num("DATASET.LABEL_FRACTION");
+        this.train = fraction < 1.0 ? Subsets.classBalancedFraction(train, fraction, cfg.longValue("EXPERIMENT.SEED")) : train;
+        this.test = test;
+        this.runDir = runDir;
+        this.out = out;
+        this.sgd = new Sgd(distiller.student().namedParameters(), (float) cfg.num("SOLVER.LR"), (float) cfg.num("SOLVER.MOMENTUM"),
+                (float) cfg.num("SOLVER.WEIGHT_DECAY"), false);
+        this.schedule = LrSchedule.multiStep(cfg.num("SOLVER.LR"), cfg.ints("SOLVER.LR_DECAY_STAGES"), cfg.num("SOLVER.LR_DECAY_RATE"));
+        if (train.numClasses() != test.numClasses())
+            throw new IllegalArgumentException("train (" + train.numClasses() + " classes) and test (" + test.numClasses() + ") data disagree");
+    }
+
+    public Path runDir() { return runDir; }
+
+    /** Asks the loop to checkpoint and stop after the current step (what Ctrl-C does). */
+    public void requestStop() { stopRequested = true; }
+
+    /** Installs a shutdown hook: on Ctrl-C the current step finishes, a checkpoint is written, then the JVM exits. */
+    public Thread installInterruptHandler() {
+        Thread hook = new Thread(() -> {
+            requestStop();
+            try { saved.await(120, TimeUnit.SECONDS); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); }
+        }, "crld4j-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    public Result fit(boolean resume) throws IOException {
+        Files.createDirectories(runDir);
+        int epochs = cfg.integer("SOLVER.EPOCHS");
+        int firstEpoch = 1, skipSteps = 0;
+        double best = -1;
+        Path latest = runDir.resolve("latest.ckpt");
+        List<Map<String, Object>> log = new ArrayList<>();
+        if (resume) {
+            Checkpoint c = Checkpoint.load(latest);
+            distiller.student().loadStateDict(c.section("model."), true);
+            sgd.loadState(c.section("optim."));
+            int done = ((Number) c.meta().get("epoch")).intValue();
+            skipSteps = ((Number) c.meta().get("step")).intValue();
+            firstEpoch = done + 1;
+            best = ((Number) c.meta().get("best_acc")).doubleValue();
+            out.printf("resumed from %s: %d epochs done%s, best top-1 %.2f%n", latest, done,
+                    skipSteps > 0 ? " and " + skipSteps + " steps of epoch " + (done + 1) : "", best);
+        } else {
+            Files.deleteIfExists(runDir.resolve("log.jsonl"));
+            Files.deleteIfExists(runDir.resolve("log.csv"));
+            Files.writeString(runDir.resolve("config.yaml"), cfg.toString());
+        }
+        long seed = cfg.longValue("EXPERIMENT.SEED");
+        int batch = cfg.integer("SOLVER.BATCH_SIZE"), maxSteps = cfg.integer("SOLVER.MAX_STEPS_PER_EPOCH");
+        int workers = cfg.integer("DATASET.NUM_WORKERS");
+        long t0 = System.nanoTime();
+        double last = 0;
+        try (Loader loader = new Loader(train, data.weak(), distiller.twoViews() ? data.strong() : null, batch, true, seed, workers)) {
+            int stepsPerEpoch = maxSteps > 0 ? Math.min(maxSteps, loader.batchesPerEpoch()) : loader.batchesPerEpoch();
+            for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
+                float lr = (float) schedule.lr(epoch);
+                sgd.setLr(lr);
+                Progress progress = new Progress(out, epoch, epochs, stepsPerEpoch);
+                Map<String, Double> sums = new LinkedHashMap<>();
+                long hits = 0, seen = 0;
+                long epochStart = System.nanoTime();
+                Iterator<Loader.Batch> it = loader.epoch(epoch);
+                int step = 0;
+                for (; step < skipSteps && it.hasNext(); step++) it.next(); // resuming mid-epoch: same order, skip what was done
+                skipSteps = 0;
+                for (; step < stepsPerEpoch && it.hasNext(); step++) {
+                    Loader.Batch b = it.next();
+                    Distiller.Step s = distiller.step(b.weak(), b.strong(), b.labels(), epoch);
+                    checkFinite(s, epoch, step + 1, latest);
+                    sgd.zeroGrad();
+                    s.total().backward();
+                    sgd.step();
+                    for (var e : s.terms().entrySet()) sums.merge(e.getKey(), (double) e.getValue().item() * b.size(), Double::sum);
+                    sums.merge("train_loss", (double) s.total().item() * b.size(), Double::sum);
+                    for (var e : s.metrics().entrySet())
+                        if (e.getValue() instanceof Double d) sums.merge(e.getKey(), d * b.size(), Double::sum);
+                    hits += Evaluator.topK(s.logits().data(), b.labels())[0];
+                    seen += b.size();
+                    progress.update(step + 1, s.total().item(), seen);
+                    if (stopRequested) {
+                        save(latest, epoch - 1, step + 1, best);
+                        saved.countDown();
+                        progress.finish();
+                        throw new InterruptedTraining("interrupted at epoch " + epoch + " step " + (step + 1) + "; checkpoint " + latest
+                                + " (continue with --resume)");
+                    }
+                }
+                progress.finish();
+                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                Evaluator.Result r = Evaluator.evaluate(distiller.student(), test, data.testPipeline(),
+                        cfg.integer("DATASET.TEST.BATCH_SIZE"), workers);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", epoch);
+                row.put("lr", (double) lr);
+                for (var e : sums.entrySet()) row.put(e.getKey(), e.getValue() / Math.max(1, seen));
+                row.put("train_acc", 100.0 * hits / Math.max(1, seen));
+                row.put("test_acc", r.top1());
+                row.put("test_acc_top5", r.top5());
+                row.put("test_loss", r.loss());
+                row.put("images_per_s", seen / trainSeconds);
+                row.put("seconds", trainSeconds);
+                log.add(row);
+                appendLogs(row);
+                last = r.top1();
+                boolean isBest = r.top1() >= best;
+                if (isBest) best = r.top1();
+                save(latest, epoch, 0, best);
+                if (isBest) Files.copy(latest, runDir.resolve("best.ckpt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                out.printf("epoch %d/%d  lr %.5g  train_loss %.4f  train_acc %.2f  test_acc %.2f  top5 %.2f  test_loss %.4f  %.0f img/s%n",
+                        epoch, epochs, lr, (Double) row.get("train_loss"), (Double) row.get("train_acc"), r.top1(), r.top5(), r.loss(),
+                        (Double) row.get("images_per_s"));
+            }
+        } finally {
+            saved.countDown();
+        }
+        out.printf("best_acc %.2f%n", best);
+        return new Result(epochs, best, last, (System.nanoTime() - t0) / 1e9, runDir, log);
+    }
+
+    private void checkFinite(Distiller.Step s, int epoch, int step, Path latest) {
+        for (var e : s.terms().entrySet()) {
+            float v = e.getValue().item();
+            if (!Float.isFinite(v))
+                throw new DivergedException("loss term " + e.getKey() + " is " + v + " at epoch " + epoch + " step " + step
+                        + "; training stopped" + (Files.exists(latest) ? ", last good checkpoint " + latest : ""));
+        }
+    }
+
+    private void save(Path file, int epochsDone, int stepsDone, double best) throws IOException {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        distiller.student().stateDict().forEach((k, v) -> t.put("model." + k, v));
+        sgd.state().forEach((k, v) -> t.put("optim." + k, v));
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("epoch", epochsDone);
+        meta.put("step", stepsDone);
+        meta.put("best_acc", best);
+        meta.put("distiller", distiller.name());
+        meta.put("student", cfg.str("DISTILLER.STUDENT"));
+        meta.put("num_classes", train.numClasses());
+        meta.put("config", cfg.asMap());
+        new Checkpoint(t, meta).save(file);
+    }
+
+    private void appendLogs(Map<String, Object> row) throws IOException {
+        Path jsonl = runDir.resolve("log.jsonl"), csv = runDir.resolve("log.csv");
+        Files.writeString(jsonl, JsonWriter.write(row) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        StringBuilder sb = new StringBuilder();
+        if (!Files.exists(csv)) sb.append(String.join(",", row.keySet())).append('\n');
+        sb.append(String.join(",", row.values().stream().map(String::valueOf).toList())).append('\n');
+        Files.writeString(csv, sb.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Loads a student's weights from a crld4j checkpoint or a PyTorch .pth (mdistiller's {"model": ...}). */
+    public static Map<String, Tensor> readWeights(Path file) throws IOException {
+        String n = file.getFileName().toString();
+        if (n.endsWith(".pth") || n.endsWith(".pt") || n.endsWith(".tar"))
+            return org.crld4j.nn.io.Pth.stripPrefix(org.crld4j.nn.io.Pth.readStateDict(file), "module.");
+        Checkpoint c = Checkpoint.load(file);
+        Map<String, Tensor> model = c.section("model.");
+        return model.isEmpty() ? c.tensors() : model;
+    }
+}

@@ -1,0 +1,45 @@
+package org.crld4j.experiments;
+
+import org.crld4j.crld.config.Config;
+import org.crld4j.nn.models.Classifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** `crld distill`: a student from a frozen teacher with CRLD or a baseline. */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "Distill a student from a teacher (our checkpoint or a PyTorch .pth) with crld, kd, dkd, crld_dkd or vanilla.")
+final class DistillCommand extends TrainCommand {
+    @Option(names = "--teacher", required = true, description = "Teacher weights: a crld4j checkpoint or a PyTorch .pth (mdistiller's teachers work).")
+    Path teacherFile;
+
+    @Option(names = "--teacher-model", description = "Teacher architecture; default DISTILLER.TEACHER.")
+    String teacherModel;
+
+    @Option(names = "--method", defaultValue = "crld", description = "crld (default), kd, dkd, crld_dkd or vanilla.")
+    String method;
+
+    @Override Config configure(Config c) {
+        if (model != null) c.set("DISTILLER.STUDENT", model);
+        if (teacherModel != null) c.set("DISTILLER.TEACHER", teacherModel);
+        String m = method.toLowerCase(Locale.ROOT);
+        c.set("DISTILLER.TYPE", switch (m) {
+            case "crld", "kd", "dkd", "crld_dkd" -> m.toUpperCase(Locale.ROOT);
+            case "vanilla" -> "NONE";
+            default -> throw new IllegalArgumentException("unknown --method '" + method + "' (crld, kd, dkd, crld_dkd, vanilla)");
+        });
+        org.crld4j.crld.distill.Distiller.crldConfig(c); // thresholds and temperature checked before any data is read
+        Setup.model(c.str("DISTILLER.TEACHER"), 10, 0);
+        return c;
+    }
+
+    @Override Classifier teacher(Config c, int classes) throws Exception {
+        if (c.str("DISTILLER.TYPE").equals("NONE")) return null;
+        Classifier t = Setup.model(c.str("DISTILLER.TEACHER"), classes, 0);
+        Setup.loadWeights(t, c.str("DISTILLER.TEACHER"), teacherFile, classes);
+        t.eval();
+        return t;
+    }
+}

@@ -1,0 +1,73 @@
+package org.crld4j.experiments;
+
+import org.crld4j.crld.config.Config;
+import org.crld4j.crld.config.Presets;
+import org.crld4j.crld.train.DataSpec;
+import org.crld4j.crld.train.Trainer;
+import org.crld4j.kernels.Parallel;
+import org.crld4j.nn.models.Classifier;
+import org.crld4j.nn.models.ModelZoo;
+import org.crld4j.tensor.Rng;
+import org.crld4j.tensor.Tensor;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Options shared by the training commands: configuration sources, data, output, threads. */
+final class Setup {
+    @Option(names = "--preset", description = "A released configuration, e.g. cifar100/res32x4_res8x4 (see `crld presets`).")
+    String preset;
+
+    @Option(names = "--config", description = "A YAML file with mdistiller's keys (SOLVER.LR, CRLD.TAU_W, ...).")
+    Path config;
+
+    @Option(names = "--set", description = "Override a key: --set SOLVER.EPOCHS=10 (repeatable; applied last).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--data", defaultValue = "embedded",
+            description = "embedded (default: the shipped Fashion-MNIST subset), cifar100:<dir>, cifar10:<dir>, tiny-imagenet:<dir>, imagenet:<dir>, idx:<dir>.")
+    String data;
+
+    @Option(names = "--out", description = "Run directory (default: LOG.PREFIX/EXPERIMENT.NAME or the tag).")
+    Path out;
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    /** Preset, then YAML, then --set overrides; everything validated before any data is read. */
+    Config config() throws IOException {
+        Config c = preset != null ? Presets.config(preset) : new Config();
+        if (config != null) c.load(config);
+        for (String o : overrides) c.set(o);
+        if (threads != null) Parallel.setThreads(threads);
+        return c;
+    }
+
+    DataSpec dataSpec() { return DataSpec.parse(data); }
+
+    Path runDir(Config c) {
+        if (out != null) return out;
+        String name = c.str("EXPERIMENT.NAME").isBlank() ? c.str("EXPERIMENT.TAG").replace(',', '_') : c.str("EXPERIMENT.NAME");
+        return Path.of(c.str("LOG.PREFIX")).resolve(name);
+    }
+
+    /** A zoo model with the data's class count, seeded from EXPERIMENT.SEED. */
+    static Classifier model(String name, int classes, long seed) {
+        return ModelZoo.create(name, classes, new Rng(seed));
+    }
+
+    /** Loads weights (crld4j checkpoint or .pth) into a model, explaining a class-count mismatch. */
+    static void loadWeights(Classifier model, String modelName, Path file, int classes) throws IOException {
+        Map<String, Tensor> sd = Trainer.readWeights(file);
+        var report = model.loadStateDict(sd, false);
+        if (!report.clean()) {
+            String classInfo = report.shapeMismatches().stream().filter(s -> s.contains("fc.") || s.contains("linear.") || s.contains("classifier."))
+                    .findFirst().map(s -> "; the checkpoint's classifier does not match the data's " + classes + " classes (" + s + ")").orElse("");
+            throw new IllegalArgumentException("weights " + file + " do not fit model " + modelName + classInfo + ": " + report);
+        }
+    }
+}
