@@ -1,0 +1,139 @@
+package org.crld4j.crld;
+
+import org.crld4j.crld.config.Config;
+import org.crld4j.crld.distill.Distiller;
+import org.crld4j.crld.train.DataSpec;
+import org.crld4j.crld.train.Trainer;
+import org.crld4j.nn.data.ArrayDataset;
+import org.crld4j.nn.data.EmbeddedData;
+import org.crld4j.nn.data.Idx;
+import org.crld4j.nn.data.Subsets;
+import org.crld4j.nn.data.Dataset;
+import org.crld4j.nn.models.Classifier;
+import org.crld4j.nn.models.ModelZoo;
+import org.crld4j.tensor.Rng;
+import org.crld4j.tensor.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** End to end on the embedded data with small models: CRLD lowers the loss; interrupted + resumed = uninterrupted. */
+class TrainerTest {
+    @TempDir Path dir;
+    static Dataset train, test;
+
+    @BeforeAll static void data() throws Exception {
+        ArrayDataset full = EmbeddedData.fashionMnist(true, Idx.Options.cifarLike());
+        train = Subsets.of(full, java.util.stream.IntStream.range(0, 96).toArray(), "first 96");
+        test = Subsets.of(EmbeddedData.fashionMnist(false, Idx.Options.cifarLike()), java.util.stream.IntStream.range(0, 64).toArray(), "first 64");
+    }
+
+    static Config config(String type, int epochs) {
+        Config c = new Config();
+        c.set("DISTILLER.TYPE", type);
+        c.set("SOLVER.EPOCHS", (long) epochs);
+        c.set("SOLVER.BATCH_SIZE", 16L);
+        c.set("SOLVER.LR", 0.05);
+        c.set("SOLVER.LR_DECAY_STAGES", List.of(2L));
+        c.set("DATASET.NUM_WORKERS", 1L);
+        c.set("DATASET.TEST.BATCH_SIZE", 32L);
+        return c;
+    }
+
+    static Classifier teacher() { Classifier t = ModelZoo.create("resnet8", 10, new Rng(5)); t.eval(); return t; }
+
+    @Test void crldStepsLowerTheLoss() {
+        Classifier student = ModelZoo.create("resnet8", 10, new Rng(1));
+        Distiller d = Distiller.create(config("CRLD", 1), student, teacher());
+        org.crld4j.nn.optim.Sgd sgd = new org.crld4j.nn.optim.Sgd(student.namedParameters(), 0.05f, 0.9f, 5e-4f, false);
+        DataSpec spec = DataSpec.parse("embedded");
+        try (var loader = new org.crld4j.nn.data.Loader(train, spec.weak(), spec.strong(), 32, false, 3, 0)) {
+            var batch = loader.epoch(1).next();
+            float first = 0, last = 0;
+            for (int i = 0; i < 8; i++) {
+                Distiller.Step s = d.step(batch.weak(), batch.strong(), batch.labels(), 1);
+                if (i == 0) first = s.total().item();
+                last = s.total().item();
+                assertEquals(3, s.terms().size());
+                sgd.zeroGrad();
+                s.total().backward();
+                sgd.step();
+            }
+            assertTrue(last < first * 0.8f, "CRLD loss " + first + " -> " + last);
+        }
+    }
+
+    private Map<String, Tensor> run(Path out, Config c, boolean interruptAfterFirstEpochStep) throws Exception {
+        Classifier student = ModelZoo.create("resnet8", 10, new Rng(1));
+        Trainer t = new Trainer(c, Distiller.create(c, student, teacher()), DataSpec.parse("embedded"), train, test, out,
+                new PrintStream(new ByteArrayOutputStream()));
+        if (interruptAfterFirstEpochStep) {
+            c.set("SOLVER.MAX_STEPS_PER_EPOCH", 0L);
+            t.requestStop(); // as Ctrl-C does: the first step completes, is checkpointed, and training stops
+            assertThrows(Trainer.InterruptedTraining.class, () -> t.fit(false));
+            Classifier resumedStudent = ModelZoo.create("resnet8", 10, new Rng(77));
+            Trainer resumed = new Trainer(c, Distiller.create(c, resumedStudent, teacher()), DataSpec.parse("embedded"), train, test, out,
+                    new PrintStream(new ByteArrayOutputStream()));
+            resumed.fit(true);
+            return resumedStudent.stateDict();
+        }
+        t.fit(false);
+        return student.stateDict();
+    }
+
+    @Test void interruptedAndResumedEqualsUninterrupted() throws Exception {
+        Map<String, Tensor> straight = run(dir.resolve("a"), config("CRLD", 2), false);
+        Map<String, Tensor> resumed = run(dir.resolve("b"), config("CRLD", 2), true);
+        for (var e : straight.entrySet()) assertArrayEquals(e.getValue().toArray(), resumed.get(e.getKey()).toArray(), e.getKey());
+        List<String> log = Files.readAllLines(dir.resolve("a/log.jsonl"));
+        assertEquals(2, log.size());
+        assertTrue(log.get(0).contains("\"loss_kd_wv\"") && log.get(0).contains("\"mask_w_rate\"") && log.get(0).contains("\"test_acc_top5\""), log.get(0));
+        assertTrue(Files.exists(dir.resolve("a/best.ckpt")) && Files.exists(dir.resolve("a/log.csv")));
+    }
+
+    @Test void everyMethodTrains() throws Exception {
+        for (String type : new String[] {"NONE", "KD", "DKD", "CRLD_DKD"}) {
+            Config c = config(type, 1);
+            c.set("SOLVER.MAX_STEPS_PER_EPOCH", 2L);
+            c.set("EXPERIMENT.LOGIT_STAND", type.equals("KD"));
+            Classifier s = ModelZoo.create("resnet8", 10, new Rng(1));
+            Trainer.Result r = new Trainer(c, Distiller.create(c, s, type.equals("NONE") ? null : teacher()), DataSpec.parse("embedded"),
+                    train, test, dir.resolve(type), new PrintStream(new ByteArrayOutputStream())).fit(false);
+            assertEquals(1, r.log().size(), type);
+        }
+    }
+
+    @Test void nanLossStopsNamingTheTerm() throws Exception {
+        Config c = config("KD", 1);
+        Classifier s = ModelZoo.create("resnet8", 10, new Rng(1)), broken = teacher();
+        broken.namedParameters().get("fc.weight").data().fill(Float.NaN);
+        Trainer t = new Trainer(c, Distiller.create(c, s, broken), DataSpec.parse("embedded"), train, test, dir.resolve("nan"),
+                new PrintStream(new ByteArrayOutputStream()));
+        Trainer.DivergedException e = assertThrows(Trainer.DivergedException.class, () -> t.fit(false));
+        assertTrue(e.getMessage().contains("loss_kd") && e.getMessage().contains("epoch 1 step 1"), e.getMessage());
+    }
+
+    @Test void configErrorsAreClear() {
+        Config c = new Config();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.set("SOLVER.LRR=0.1"));
+        assertTrue(e.getMessage().contains("unknown configuration key 'SOLVER.LRR'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> c.set("SOLVER.EPOCHS=ten"));
+        assertTrue(e.getMessage().contains("SOLVER.EPOCHS"), e.getMessage());
+        c.set("CRLD.TAU_W=1.5");
+        e = assertThrows(IllegalArgumentException.class, () -> Distiller.crldConfig(c));
+        assertTrue(e.getMessage().contains("TAU_W"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> org.crld4j.crld.config.Presets.config("cifar100/nope"));
+    }
+}
