@@ -31,6 +31,8 @@ public final class Conv2d {
         float[] xs = xd.array(), ws = wd.array(), ys = y.array();
         float[] bs = bias == null ? null : bias.dense().array();
         int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
+        Sgemm.PackedA[] w = new Sgemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) w[grp] = Sgemm.pack(false, kg, crs, ws, grp * kg * crs, crs);
         Parallel.forRange(g.n(), (part, n0, n1) -> {
             float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
             for (int n = n0; n < n1; n++) {
@@ -39,8 +41,7 @@ public final class Conv2d {
                     int bOff;
                     if (g.pointwise()) { b = xs; bOff = n * chw + grp * g.cg() * g.hw(); }
                     else { Im2col.im2col(xs, n * chw, g, grp * g.cg(), col); b = col; bOff = 0; }
-                    Sgemm.gemm(false, false, kg, ohw, crs, 1f, ws, grp * kg * crs, crs, b, bOff, ohw,
-                            0f, ys, n * kohw + grp * kg * ohw, ohw);
+                    Sgemm.gemm(w[grp], false, ohw, 1f, b, bOff, ohw, 0f, ys, n * kohw + grp * kg * ohw, ohw);
                 }
                 if (bs != null) addBias(ys, n * kohw, bs, g.k(), ohw);
             }
@@ -65,16 +66,17 @@ public final class Conv2d {
         Tensor dx = Tensor.zeros(xShape);
         float[] dys = dyd.array(), ws = wd.array(), dxs = dx.array();
         int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
+        Sgemm.PackedA[] wt = new Sgemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) wt[grp] = Sgemm.pack(true, crs, kg, ws, grp * kg * crs, crs);
         Parallel.forRange(g.n(), (part, n0, n1) -> {
             float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
             for (int n = n0; n < n1; n++) {
                 for (int grp = 0; grp < g.groups(); grp++) {
                     int dyOff = n * kohw + grp * kg * ohw;
                     if (g.pointwise()) {
-                        Sgemm.gemm(true, false, crs, ohw, kg, 1f, ws, grp * kg * crs, crs, dys, dyOff, ohw,
-                                0f, dxs, n * chw + grp * g.cg() * g.hw(), ohw);
+                        Sgemm.gemm(wt[grp], false, ohw, 1f, dys, dyOff, ohw, 0f, dxs, n * chw + grp * g.cg() * g.hw(), ohw);
                     } else {
-                        Sgemm.gemm(true, false, crs, ohw, kg, 1f, ws, grp * kg * crs, crs, dys, dyOff, ohw, 0f, col, 0, ohw);
+                        Sgemm.gemm(wt[grp], false, ohw, 1f, dys, dyOff, ohw, 0f, col, 0, ohw);
                         Im2col.col2im(col, g, dxs, n * chw, grp * g.cg());
                     }
                 }

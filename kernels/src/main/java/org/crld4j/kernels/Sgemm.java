@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Row-major SGEMM, {@code C = alpha * op(A) op(B) + beta * C}, in the BLIS layout: B is packed in
  * KC x NC blocks of NR-wide column panels, A in MC x KC blocks of MR-tall row panels, and an
- * MR x NR micro-kernel keeps its 6 x 2 vector accumulators in registers while it walks k.
+ * MR x NR micro-kernel keeps its 4 x 3 vector accumulators in registers while it walks k (4 rows
+ * divide every channel count of the zoo, so convolutions rarely hit the scalar edge path).
  * A is packed pre-broadcast (each element repeated across a vector): on AVX2 a broadcast costs a
  * shuffle uop on the FMA ports, and removing it took the micro-kernel from ~40 to ~80 GFLOP/s
  * on one Zen 3 core. Each A panel (6 x KC x 8 floats, 24 KB) stays in L1 while the kernel sweeps
@@ -24,10 +25,10 @@ public final class Sgemm {
      */
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
     static final int L = 8;
-    /** Micro-tile: MR rows x NR columns (two vectors). */
-    static final int MR = 6, NR = 2 * L;
+    /** Micro-tile: MR rows x NR columns (three vectors). */
+    static final int MR = 4, NR = 3 * L;
     /** Cache blocks: KC deep (A panel and B panel in L1), MC rows of A in L2, NC columns of B in L3. */
-    static final int KC = 128, MC = 24 * MR, NC = 32 * NR;
+    static final int KC = 192, MC = 32 * MR, NC = 22 * NR;
 
     /**
      * Packed panels start this many floats into their buffers so that vector loads never straddle a
@@ -37,6 +38,15 @@ public final class Sgemm {
      * it the pad is 0 and the kernel is correct but slower.
      */
     static final int PAD = Alignment.padFloats(SPECIES.vectorByteSize());
+
+    /**
+     * The k-block length for depth k: at most KC, and equal blocks (k = 144 is one block of 144,
+     * not 128 + 16, whose second block would spend more on C traffic than on FMAs).
+     */
+    static int kcStep(int k) {
+        int blocks = Math.max(1, (k + KC - 1) / KC);
+        return (k + blocks - 1) / blocks;
+    }
 
     private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MC * KC * L + PAD]);
     private static final ThreadLocal<float[]> PACK_B = ThreadLocal.withInitial(() -> new float[KC * NC + PAD]);
@@ -77,6 +87,60 @@ public final class Sgemm {
         }
     }
 
+    /**
+     * op(A) packed once for many products with different B, e.g. a convolution's weights across
+     * the images of a batch: packing A costs as much as a small product, so it is done per call,
+     * not per image.
+     */
+    public static final class PackedA {
+        final int m, k;
+        private final float[][] blocks;
+        private final int icBlocks;
+
+        private PackedA(int m, int k, float[][] blocks, int icBlocks) {
+            this.m = m; this.k = k; this.blocks = blocks; this.icBlocks = icBlocks;
+        }
+
+        float[] block(int pc, int ic) { return blocks[(pc / kcStep(k)) * icBlocks + ic / MC]; }
+        public int rows() { return m; }
+        public int depth() { return k; }
+    }
+
+    /** Packs op(A) ([m, k]; stored [k, m] when transA) into cache blocks. */
+    public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        int step = kcStep(k), icBlocks = (m + MC - 1) / MC, pcBlocks = (k + step - 1) / step;
+        float[][] blocks = new float[Math.max(1, icBlocks * pcBlocks)][];
+        for (int pc = 0; pc < k; pc += step) {
+            int kc = Math.min(step, k - pc);
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                float[] buf = new float[((mc + MR - 1) / MR) * MR * kc * L + PAD];
+                packA(transA, a, aOff, lda, ic, pc, mc, kc, buf, PAD);
+                blocks[(pc / step) * icBlocks + ic / MC] = buf;
+            }
+        }
+        return new PackedA(m, k, blocks, icBlocks);
+    }
+
+    /** C = alpha * A op(B) + beta * C with A pre-packed; splits columns over the pool when not already inside a parallel region. */
+    public static void gemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        int m = a.m, k = a.k;
+        if (m == 0 || n == 0) return;
+        scale(c, cOff, ldc, m, n, beta);
+        if (k == 0 || alpha == 0f) return;
+        int parts = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.parts(n / NR);
+        if (parts <= 1) {
+            blocked(a, false, transB, 0, m, 0, n, k, alpha, null, 0, 0, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        int panels = (n + NR - 1) / NR;
+        Parallel.forRange(panels, (p, s0, e0) -> {
+            int c0 = s0 * NR, c1 = Math.min(n, e0 * NR);
+            if (c1 > c0) blocked(a, false, transB, 0, m, c0, c1, k, alpha, null, 0, 0, b, bOff, ldb, c, cOff, ldc);
+        });
+    }
+
     private static void scale(float[] c, int cOff, int ldc, int m, int n, float beta) {
         if (beta == 1f) return;
         for (int i = 0; i < m; i++) {
@@ -90,15 +154,25 @@ public final class Sgemm {
     private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc) {
-        float[] ap = PACK_A.get(), bp = PACK_B.get();
+        blocked(null, transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /** As above; with {@code packed} non-null, A's blocks come ready-packed (rows [0, m), i0 = 0, i1 = m). */
+    private static void blocked(PackedA packed, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc) {
+        float[] bp = PACK_B.get();
+        float[] ap = packed == null ? PACK_A.get() : null;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            int step = kcStep(k);
+            for (int pc = 0; pc < k; pc += step) {
+                int kc = Math.min(step, k - pc);
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, PAD);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, PAD);
+                    if (packed == null) packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, PAD);
+                    else ap = packed.block(pc, ic);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int rows = Math.min(MR, mc - ir);
                         for (int jr = 0; jr < nc; jr += NR) {
@@ -150,6 +224,7 @@ public final class Sgemm {
                     if (cols == NR) {
                         FloatVector.fromArray(SPECIES, b, src).intoArray(bp, dst);
                         FloatVector.fromArray(SPECIES, b, src + L).intoArray(bp, dst + L);
+                        FloatVector.fromArray(SPECIES, b, src + 2 * L).intoArray(bp, dst + 2 * L);
                     } else {
                         for (int q = 0; q < cols; q++) bp[dst + q] = b[src + q];
                         for (int q = cols; q < NR; q++) bp[dst + q] = 0f;
@@ -168,49 +243,45 @@ public final class Sgemm {
         }
     }
 
-    /** C[6 x NR] += alpha * Apanel[6 x kc] * Bpanel[kc x NR], twelve vector accumulators, no broadcasts. */
+    /** C[4 x NR] += alpha * Apanel[4 x kc] * Bpanel[kc x NR]: twelve vector accumulators, 7 loads per 12 FMAs, no broadcasts. */
     static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float alpha, float[] c, int cAt, int ldc) {
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
-        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
-        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR, ai = ao + p * MR * L;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, bp, bi + 2 * L);
             FloatVector av = FloatVector.fromArray(SPECIES, ap, ai);
-            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
+            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01); c02 = b2.fma(av, c02);
             av = FloatVector.fromArray(SPECIES, ap, ai + L);
-            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
+            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11); c12 = b2.fma(av, c12);
             av = FloatVector.fromArray(SPECIES, ap, ai + 2 * L);
-            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
+            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21); c22 = b2.fma(av, c22);
             av = FloatVector.fromArray(SPECIES, ap, ai + 3 * L);
-            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
-            av = FloatVector.fromArray(SPECIES, ap, ai + 4 * L);
-            c40 = b0.fma(av, c40); c41 = b1.fma(av, c41);
-            av = FloatVector.fromArray(SPECIES, ap, ai + 5 * L);
-            c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
+            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31); c32 = b2.fma(av, c32);
         }
         if (alpha != 1f) {
-            c00 = c00.mul(alpha); c01 = c01.mul(alpha); c10 = c10.mul(alpha); c11 = c11.mul(alpha);
-            c20 = c20.mul(alpha); c21 = c21.mul(alpha); c30 = c30.mul(alpha); c31 = c31.mul(alpha);
-            c40 = c40.mul(alpha); c41 = c41.mul(alpha); c50 = c50.mul(alpha); c51 = c51.mul(alpha);
+            c00 = c00.mul(alpha); c01 = c01.mul(alpha); c02 = c02.mul(alpha);
+            c10 = c10.mul(alpha); c11 = c11.mul(alpha); c12 = c12.mul(alpha);
+            c20 = c20.mul(alpha); c21 = c21.mul(alpha); c22 = c22.mul(alpha);
+            c30 = c30.mul(alpha); c31 = c31.mul(alpha); c32 = c32.mul(alpha);
         }
-        int r1 = cAt + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        int r1 = cAt + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         FloatVector.fromArray(SPECIES, c, cAt).add(c00).intoArray(c, cAt);
         FloatVector.fromArray(SPECIES, c, cAt + L).add(c01).intoArray(c, cAt + L);
+        FloatVector.fromArray(SPECIES, c, cAt + 2 * L).add(c02).intoArray(c, cAt + 2 * L);
         FloatVector.fromArray(SPECIES, c, r1).add(c10).intoArray(c, r1);
         FloatVector.fromArray(SPECIES, c, r1 + L).add(c11).intoArray(c, r1 + L);
+        FloatVector.fromArray(SPECIES, c, r1 + 2 * L).add(c12).intoArray(c, r1 + 2 * L);
         FloatVector.fromArray(SPECIES, c, r2).add(c20).intoArray(c, r2);
         FloatVector.fromArray(SPECIES, c, r2 + L).add(c21).intoArray(c, r2 + L);
+        FloatVector.fromArray(SPECIES, c, r2 + 2 * L).add(c22).intoArray(c, r2 + 2 * L);
         FloatVector.fromArray(SPECIES, c, r3).add(c30).intoArray(c, r3);
         FloatVector.fromArray(SPECIES, c, r3 + L).add(c31).intoArray(c, r3 + L);
-        FloatVector.fromArray(SPECIES, c, r4).add(c40).intoArray(c, r4);
-        FloatVector.fromArray(SPECIES, c, r4 + L).add(c41).intoArray(c, r4 + L);
-        FloatVector.fromArray(SPECIES, c, r5).add(c50).intoArray(c, r5);
-        FloatVector.fromArray(SPECIES, c, r5 + L).add(c51).intoArray(c, r5 + L);
+        FloatVector.fromArray(SPECIES, c, r3 + 2 * L).add(c32).intoArray(c, r3 + 2 * L);
     }
 
 }
