@@ -6,12 +6,16 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Row-major SGEMM, {@code C = alpha * op(A) op(B) + beta * C}, in the BLIS layout: B is packed in
  * KC x NC blocks of NR-wide column panels, A in MC x KC blocks of MR-tall row panels, and an
- * MR x NR micro-kernel keeps its 4 x 3 vector accumulators in registers while it walks k (4 rows
+ * MR x NR micro-kernel keeps its 4 x 2 vector accumulators in registers while it walks k (4 rows
  * divide every channel count of the zoo, so convolutions rarely hit the scalar edge path).
- * A is packed pre-broadcast (each element repeated across a vector): on AVX2 a broadcast costs a
- * shuffle uop on the FMA ports, and removing it took the micro-kernel from ~40 to ~80 GFLOP/s
- * on one Zen 3 core. Each A panel (6 x KC x 8 floats, 24 KB) stays in L1 while the kernel sweeps
- * the B block (KC x NC, 256 KB) from L2.
+ * Register budget: AVX2 has 16 vector registers; a 6 x 2 or 4 x 3 tile (12 accumulators plus
+ * the B and A operands) uses all 16 and C2 spills inside the loop: both ran at ~30 GFLOP/s in
+ * place, the 4 x 2 tile (11 registers) at ~40 (5 x 2 was no better and breaks the 4-divisibility).
+ * A is packed pre-broadcast (each element repeated across a vector): on AVX2 a broadcast from a
+ * scalar costs a shuffle uop that competes with the FMAs, a load does not. Each A panel
+ * (4 x KC x 8 floats, 24 KB) stays in L1 while the kernel sweeps the B block (KC x NC, 192 KB)
+ * from L2. (Isolated-kernel microbenchmarks that reported 60-85 GFLOP/s proved unreliable: the
+ * JIT can discard work whose results are overwritten; trust only the blocked, in-place figures.)
  * Multithreading splits C into contiguous row slices (or column slices when C is wide and short);
  * every element of C is summed in the same k order whatever the thread count.
  *
@@ -26,16 +30,15 @@ public final class Sgemm {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
     static final int L = 8;
     /** Micro-tile: MR rows x NR columns (three vectors). */
-    static final int MR = 4, NR = 3 * L;
+    static final int MR = 4, NR = 2 * L;
     /** Cache blocks: KC deep (A panel and B panel in L1), MC rows of A in L2, NC columns of B in L3. */
-    static final int KC = 192, MC = 32 * MR, NC = 22 * NR;
+    static final int KC = 192, MC = 32 * MR, NC = 32 * NR;
 
     /**
      * Packed panels start this many floats into their buffers so that vector loads never straddle a
-     * cache line: a split load costs a second load slot, and aligned packs took the micro-kernel
-     * from ~55 to ~85 GFLOP/s on one Zen 3 core. Heap arrays are only as aligned as the JVM's
+     * cache line (a split load takes two load slots). Heap arrays are only as aligned as the JVM's
      * object alignment, so the launchers run with {@code -XX:ObjectAlignmentInBytes=64}; without
-     * it the pad is 0 and the kernel is correct but slower.
+     * it the pad is 0 and the kernel is correct but may be slower.
      */
     static final int PAD = Alignment.padFloats(SPECIES.vectorByteSize());
 
@@ -224,7 +227,6 @@ public final class Sgemm {
                     if (cols == NR) {
                         FloatVector.fromArray(SPECIES, b, src).intoArray(bp, dst);
                         FloatVector.fromArray(SPECIES, b, src + L).intoArray(bp, dst + L);
-                        FloatVector.fromArray(SPECIES, b, src + 2 * L).intoArray(bp, dst + 2 * L);
                     } else {
                         for (int q = 0; q < cols; q++) bp[dst + q] = b[src + q];
                         for (int q = cols; q < NR; q++) bp[dst + q] = 0f;
@@ -243,45 +245,38 @@ public final class Sgemm {
         }
     }
 
-    /** C[4 x NR] += alpha * Apanel[4 x kc] * Bpanel[kc x NR]: twelve vector accumulators, 7 loads per 12 FMAs, no broadcasts. */
+    /** C[4 x NR] += alpha * Apanel[4 x kc] * Bpanel[kc x NR]: eight vector accumulators, 6 loads per 8 FMAs, no broadcasts. */
     static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float alpha, float[] c, int cAt, int ldc) {
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES);
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR, ai = ao + p * MR * L;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + L);
-            FloatVector b2 = FloatVector.fromArray(SPECIES, bp, bi + 2 * L);
             FloatVector av = FloatVector.fromArray(SPECIES, ap, ai);
-            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01); c02 = b2.fma(av, c02);
+            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
             av = FloatVector.fromArray(SPECIES, ap, ai + L);
-            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11); c12 = b2.fma(av, c12);
+            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
             av = FloatVector.fromArray(SPECIES, ap, ai + 2 * L);
-            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21); c22 = b2.fma(av, c22);
+            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
             av = FloatVector.fromArray(SPECIES, ap, ai + 3 * L);
-            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31); c32 = b2.fma(av, c32);
+            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
         }
         if (alpha != 1f) {
-            c00 = c00.mul(alpha); c01 = c01.mul(alpha); c02 = c02.mul(alpha);
-            c10 = c10.mul(alpha); c11 = c11.mul(alpha); c12 = c12.mul(alpha);
-            c20 = c20.mul(alpha); c21 = c21.mul(alpha); c22 = c22.mul(alpha);
-            c30 = c30.mul(alpha); c31 = c31.mul(alpha); c32 = c32.mul(alpha);
+            c00 = c00.mul(alpha); c01 = c01.mul(alpha); c10 = c10.mul(alpha); c11 = c11.mul(alpha);
+            c20 = c20.mul(alpha); c21 = c21.mul(alpha); c30 = c30.mul(alpha); c31 = c31.mul(alpha);
         }
         int r1 = cAt + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         FloatVector.fromArray(SPECIES, c, cAt).add(c00).intoArray(c, cAt);
         FloatVector.fromArray(SPECIES, c, cAt + L).add(c01).intoArray(c, cAt + L);
-        FloatVector.fromArray(SPECIES, c, cAt + 2 * L).add(c02).intoArray(c, cAt + 2 * L);
         FloatVector.fromArray(SPECIES, c, r1).add(c10).intoArray(c, r1);
         FloatVector.fromArray(SPECIES, c, r1 + L).add(c11).intoArray(c, r1 + L);
-        FloatVector.fromArray(SPECIES, c, r1 + 2 * L).add(c12).intoArray(c, r1 + 2 * L);
         FloatVector.fromArray(SPECIES, c, r2).add(c20).intoArray(c, r2);
         FloatVector.fromArray(SPECIES, c, r2 + L).add(c21).intoArray(c, r2 + L);
-        FloatVector.fromArray(SPECIES, c, r2 + 2 * L).add(c22).intoArray(c, r2 + 2 * L);
         FloatVector.fromArray(SPECIES, c, r3).add(c30).intoArray(c, r3);
         FloatVector.fromArray(SPECIES, c, r3 + L).add(c31).intoArray(c, r3 + L);
-        FloatVector.fromArray(SPECIES, c, r3 + 2 * L).add(c32).intoArray(c, r3 + 2 * L);
     }
 
 }
