@@ -99,7 +99,8 @@ class TrainerTest {
         for (var e : straight.entrySet()) assertArrayEquals(e.getValue().toArray(), resumed.get(e.getKey()).toArray(), e.getKey());
         List<String> log = Files.readAllLines(dir.resolve("a/log.jsonl"));
         assertEquals(2, log.size());
-        assertTrue(log.get(0).contains("\"loss_kd_wv\"") && log.get(0).contains("\"mask_w_rate\"") && log.get(0).contains("\"test_acc_top5\""), log.get(0));
+        assertTrue(log.get(0).contains("\"loss_kd_wv\"") && log.get(0).contains("\"mask_w_rate\"") && log.get(0).contains("\"test_acc_top5\"")
+                && log.get(0).contains("\"conf_w_hist\":["), log.get(0));
         assertTrue(Files.exists(dir.resolve("a/best.ckpt")) && Files.exists(dir.resolve("a/log.csv")));
     }
 

@@ -122,6 +122,7 @@ public final class Trainer {
                 sgd.setLr(lr);
                 Progress progress = new Progress(out, epoch, epochs, stepsPerEpoch);
                 Map<String, Double> sums = new LinkedHashMap<>();
+                Map<String, long[]> histograms = new LinkedHashMap<>();
                 long hits = 0, seen = 0;
                 long epochStart = System.nanoTime();
                 Iterator<Loader.Batch> it = loader.epoch(epoch);
@@ -137,17 +138,24 @@ public final class Trainer {
                     sgd.step();
                     for (var e : s.terms().entrySet()) sums.merge(e.getKey(), (double) e.getValue().item() * b.size(), Double::sum);
                     sums.merge("train_loss", (double) s.total().item() * b.size(), Double::sum);
-                    for (var e : s.metrics().entrySet())
+                    for (var e : s.metrics().entrySet()) {
                         if (e.getValue() instanceof Double d) sums.merge(e.getKey(), d * b.size(), Double::sum);
+                        else if (e.getValue() instanceof long[] h) {
+                            long[] acc = histograms.computeIfAbsent(e.getKey(), k -> new long[h.length]);
+                            for (int i = 0; i < h.length; i++) acc[i] += h[i];
+                        }
+                    }
                     hits += Evaluator.topK(s.logits().data(), b.labels())[0];
                     seen += b.size();
                     progress.update(step + 1, s.total().item(), seen);
                     if (stopRequested) {
                         save(latest, epoch - 1, step + 1, best);
-                        saved.countDown();
                         progress.finish();
-                        throw new InterruptedTraining("interrupted at epoch " + epoch + " step " + (step + 1) + "; checkpoint " + latest
-                                + " (continue with --resume)");
+                        String msg = "interrupted at epoch " + epoch + " step " + (step + 1) + "; checkpoint " + latest + " (continue with --resume)";
+                        out.println(msg); // before releasing the shutdown hook, after which the JVM may halt at once
+                        out.flush();
+                        saved.countDown();
+                        throw new InterruptedTraining(msg);
                     }
                 }
                 progress.finish();
@@ -156,9 +164,10 @@ public final class Trainer {
                         cfg.integer("DATASET.TEST.BATCH_SIZE"), workers);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("epoch", epoch);
-                row.put("lr", (double) lr);
+                row.put("lr", schedule.lr(epoch));
                 for (var e : sums.entrySet()) row.put(e.getKey(), e.getValue() / Math.max(1, seen));
                 row.put("train_acc", 100.0 * hits / Math.max(1, seen));
+                histograms.forEach((k, h) -> row.put(k, java.util.Arrays.stream(h).boxed().toList()));
                 row.put("test_acc", r.top1());
                 row.put("test_acc_top5", r.top5());
                 row.put("test_loss", r.loss());
@@ -211,7 +220,8 @@ public final class Trainer {
         Files.writeString(jsonl, JsonWriter.write(row) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         StringBuilder sb = new StringBuilder();
         if (!Files.exists(csv)) sb.append(String.join(",", row.keySet())).append('\n');
-        sb.append(String.join(",", row.values().stream().map(String::valueOf).toList())).append('\n');
+        sb.append(String.join(",", row.values().stream()
+                .map(v -> v instanceof List<?> l ? String.join("|", l.stream().map(String::valueOf).toList()) : String.valueOf(v)).toList())).append('\n');
         Files.writeString(csv, sb.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
