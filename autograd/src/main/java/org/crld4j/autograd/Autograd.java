@@ -28,6 +28,7 @@ public final class Autograd {
 
     /** Wraps a forward result, recording the node when grad mode is on and some input requires grad. */
     static Variable record(String op, Tensor out, Node.Backward backward, Variable... inputs) {
+        if (Profiler.enabled()) Profiler.forward(op);
         if (!gradEnabled()) return new Variable(out, false, null);
         boolean any = false;
         for (Variable v : inputs) any |= v != null && v.requiresGrad();
@@ -51,7 +52,9 @@ public final class Autograd {
             if (g == null) continue;
             Node node = v.node();
             if (node == null) { v.accumulateGrad(g); continue; }
+            long t0 = Profiler.enabled() ? System.nanoTime() : 0;
             Tensor[] gs = node.run(g);
+            if (Profiler.enabled()) Profiler.backward(node.op, System.nanoTime() - t0);
             node.release();
             for (int i = 0; i < node.inputs.length; i++) {
                 Variable in = node.inputs[i];
