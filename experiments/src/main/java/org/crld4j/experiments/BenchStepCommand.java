@@ -1,11 +1,7 @@
 package org.crld4j.experiments;
 
-import org.crld4j.autograd.Autograd;
-import org.crld4j.autograd.F;
 import org.crld4j.autograd.Profiler;
-import org.crld4j.autograd.Variable;
-import org.crld4j.crld.loss.CrldConfig;
-import org.crld4j.crld.loss.CrldLoss;
+import org.crld4j.experiments.bench.Workloads;
 import org.crld4j.kernels.Parallel;
 import org.crld4j.nn.io.JsonWriter;
 import org.crld4j.nn.models.Classifier;
@@ -82,15 +78,9 @@ final class BenchStepCommand implements Callable<Integer> {
         Tensor y = Tensor.wrap(yv, BATCH);
         for (String name : models) {
             Classifier m = ModelZoo.create(name, CLASSES, new Rng(0));
-            m.eval();
-            Map<String, Object> inf = time(() -> { try (var s = Autograd.noGrad()) { m.forward(Variable.constant(x)); } }, warmup, iters, BATCH);
-            m.train();
-            Sgd sgd = new Sgd(m.namedParameters(), 0.05f, 0.9f, 5e-4f, true);
-            Work step = () -> {
-                sgd.zeroGrad();
-                F.crossEntropy(m.forward(Variable.constant(x)), y).backward();
-                sgd.step();
-            };
+            Map<String, Object> inf = time(() -> Workloads.inference(m, x), warmup, iters, BATCH);
+            Sgd sgd = Workloads.sgd(m);
+            Work step = () -> Workloads.trainStep(m, sgd, x, y);
             Map<String, Object> tr = time(step, warmup, iters, BATCH);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("params", m.numParameters());
@@ -103,21 +93,8 @@ final class BenchStepCommand implements Callable<Integer> {
         res.put("models", modelResults);
         if (!noCrld) {
             Classifier student = ModelZoo.create("resnet8x4", CLASSES, new Rng(0)), teacher = ModelZoo.create("resnet32x4", CLASSES, new Rng(1));
-            teacher.eval();
-            Sgd sgd = new Sgd(student.namedParameters(), 0.05f, 0.9f, 5e-4f, true);
-            CrldConfig cfg = new CrldConfig(1f, 1f, 1f, 4f, 0.9f, 0.2f);
-            Work step = () -> {
-                sgd.zeroGrad();
-                student.train();
-                Variable sw = student.forward(Variable.constant(x)), ss = student.forward(Variable.constant(xs));
-                Tensor tw, ts;
-                try (var s = Autograd.noGrad()) {
-                    tw = teacher.forward(Variable.constant(x)).data();
-                    ts = teacher.forward(Variable.constant(xs)).data();
-                }
-                CrldLoss.compute(sw, ss, tw, ts, y, cfg).total().backward();
-                sgd.step();
-            };
+            Sgd sgd = Workloads.sgd(student);
+            Work step = () -> Workloads.crldStep(student, teacher, sgd, x, xs, y);
             Map<String, Object> r = time(step, warmup, iters, BATCH);
             res.put("crld", r);
             System.out.printf("crld step    img/s %s  (student resnet8x4, teacher resnet32x4, two views)%n", fmt(r));

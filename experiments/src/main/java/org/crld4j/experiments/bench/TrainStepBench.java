@@ -1,10 +1,5 @@
 package org.crld4j.experiments.bench;
 
-import org.crld4j.autograd.Autograd;
-import org.crld4j.autograd.F;
-import org.crld4j.autograd.Variable;
-import org.crld4j.crld.loss.CrldConfig;
-import org.crld4j.crld.loss.CrldLoss;
 import org.crld4j.kernels.Parallel;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
@@ -54,39 +49,20 @@ public class TrainStepBench {
         for (int i = 0; i < 64; i++) labels[i] = rng.nextInt(100);
         y = Tensor.wrap(labels, 64);
         net = ModelZoo.create(model, 100, new Rng(0));
-        sgd = new Sgd(net.namedParameters(), 0.05f, 0.9f, 5e-4f, true);
+        sgd = Workloads.sgd(net);
         student = ModelZoo.create("resnet8x4", 100, new Rng(0));
         teacher = ModelZoo.create("resnet32x4", 100, new Rng(1));
         teacher.eval();
-        crldSgd = new Sgd(student.namedParameters(), 0.05f, 0.9f, 5e-4f, true);
+        crldSgd = Workloads.sgd(student);
     }
 
     @Benchmark @OperationsPerInvocation(64)
-    public Tensor inference() {
-        net.eval();
-        try (var s = Autograd.noGrad()) { return net.forward(Variable.constant(x)).data(); }
-    }
+    public Tensor inference() { return Workloads.inference(net, x); }
 
     @Benchmark @OperationsPerInvocation(64)
-    public void trainStep() {
-        net.train();
-        sgd.zeroGrad();
-        F.crossEntropy(net.forward(Variable.constant(x)), y).backward();
-        sgd.step();
-    }
+    public void trainStep() { Workloads.trainStep(net, sgd, x, y); }
 
     /** The full CRLD step (independent of the model parameter; run it with -p model=resnet8x4). */
     @Benchmark @OperationsPerInvocation(64)
-    public void crldStep() {
-        crldSgd.zeroGrad();
-        student.train();
-        Variable sw = student.forward(Variable.constant(x)), ss = student.forward(Variable.constant(xs));
-        Tensor tw, ts;
-        try (var s = Autograd.noGrad()) {
-            tw = teacher.forward(Variable.constant(x)).data();
-            ts = teacher.forward(Variable.constant(xs)).data();
-        }
-        CrldLoss.compute(sw, ss, tw, ts, y, new CrldConfig(1f, 1f, 1f, 4f, 0.9f, 0.2f)).total().backward();
-        crldSgd.step();
-    }
+    public void crldStep() { Workloads.crldStep(student, teacher, crldSgd, x, xs, y); }
 }

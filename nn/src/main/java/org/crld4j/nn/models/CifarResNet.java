@@ -23,28 +23,6 @@ public final class CifarResNet extends Classifier {
     private final Sequential layer1, layer2, layer3;
     private final Linear fc;
 
-    /** Post-activation basic block: conv-BN-ReLU-conv-BN, add shortcut, ReLU. */
-    static final class BasicBlock extends Module {
-        private final Conv2d conv1, conv2;
-        private final BatchNorm2d bn1, bn2;
-        private final Sequential downsample;
-
-        BasicBlock(int in, int planes, int stride) {
-            conv1 = registerModule("conv1", Blocks.conv3x3(in, planes, stride));
-            bn1 = registerModule("bn1", new BatchNorm2d(planes));
-            conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, 1));
-            bn2 = registerModule("bn2", new BatchNorm2d(planes));
-            downsample = stride != 1 || in != planes ? registerModule("downsample", Blocks.projection(in, planes, stride)) : null;
-        }
-
-        @Override public Variable forward(Variable x) {
-            Variable shortcut = downsample == null ? x : downsample.forward(x);
-            Variable y = bn1.forward(conv1.forward(x)).relu();
-            y = bn2.forward(conv2.forward(y));
-            return y.add(shortcut).relu();
-        }
-    }
-
     public CifarResNet(int depth, int[] filters, int numClasses, Rng rng) {
         if ((depth - 2) % 6 != 0) throw new IllegalArgumentException("CIFAR ResNet depth must be 6n+2, got " + depth);
         int n = (depth - 2) / 6;
@@ -64,7 +42,7 @@ public final class CifarResNet extends Classifier {
     private static Sequential stage(int[] in, int planes, int blocks, int stride) {
         Sequential s = new Sequential();
         for (int i = 0; i < blocks; i++) {
-            s.add(new BasicBlock(in[0], planes, i == 0 ? stride : 1));
+            s.add(new ResidualBlocks.Basic(in[0], planes, i == 0 ? stride : 1, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED));
             in[0] = planes;
         }
         return s;

@@ -21,54 +21,8 @@ public final class ResNetV2 extends Classifier {
     private final Sequential[] layers = new Sequential[4];
     private final Linear linear;
 
-    static final class Basic extends Module {
-        static final int EXPANSION = 1;
-        private final Conv2d conv1, conv2;
-        private final BatchNorm2d bn1, bn2;
-        private final Sequential shortcut;
-
-        Basic(int in, int planes, int stride) {
-            conv1 = registerModule("conv1", Blocks.conv3x3(in, planes, stride));
-            bn1 = registerModule("bn1", new BatchNorm2d(planes));
-            conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, 1));
-            bn2 = registerModule("bn2", new BatchNorm2d(planes));
-            shortcut = registerModule("shortcut", stride != 1 || in != planes ? Blocks.projection(in, planes, stride) : new Sequential());
-        }
-
-        @Override public Variable forward(Variable x) {
-            Variable y = bn1.forward(conv1.forward(x)).relu();
-            y = bn2.forward(conv2.forward(y));
-            return y.add(shortcut.forward(x)).relu();
-        }
-    }
-
-    static final class Bottleneck extends Module {
-        static final int EXPANSION = 4;
-        private final Conv2d conv1, conv2, conv3;
-        private final BatchNorm2d bn1, bn2, bn3;
-        private final Sequential shortcut;
-
-        Bottleneck(int in, int planes, int stride) {
-            int out = planes * EXPANSION;
-            conv1 = registerModule("conv1", Blocks.conv1x1(in, planes, 1));
-            bn1 = registerModule("bn1", new BatchNorm2d(planes));
-            conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, stride));
-            bn2 = registerModule("bn2", new BatchNorm2d(planes));
-            conv3 = registerModule("conv3", Blocks.conv1x1(planes, out, 1));
-            bn3 = registerModule("bn3", new BatchNorm2d(out));
-            shortcut = registerModule("shortcut", stride != 1 || in != out ? Blocks.projection(in, out, stride) : new Sequential());
-        }
-
-        @Override public Variable forward(Variable x) {
-            Variable y = bn1.forward(conv1.forward(x)).relu();
-            y = bn2.forward(conv2.forward(y)).relu();
-            y = bn3.forward(conv3.forward(y));
-            return y.add(shortcut.forward(x)).relu();
-        }
-    }
-
     public ResNetV2(boolean bottleneck, int[] blocks, int numClasses, Rng rng) {
-        int expansion = bottleneck ? Bottleneck.EXPANSION : Basic.EXPANSION;
+        int expansion = bottleneck ? ResidualBlocks.Bottleneck.EXPANSION : 1;
         conv1 = registerModule("conv1", new Conv2d(3, 64, 3, 1, 1));
         bn1 = registerModule("bn1", new BatchNorm2d(64));
         int in = 64;
@@ -77,7 +31,8 @@ public final class ResNetV2 extends Classifier {
             Sequential stage = new Sequential();
             for (int i = 0; i < blocks[s]; i++) {
                 int stride = i == 0 && s > 0 ? 2 : 1;
-                stage.add(bottleneck ? new Bottleneck(in, planes[s], stride) : new Basic(in, planes[s], stride));
+                stage.add(bottleneck ? new ResidualBlocks.Bottleneck(in, planes[s], stride, ResidualBlocks.Shortcut.SHORTCUT_ALWAYS)
+                        : new ResidualBlocks.Basic(in, planes[s], stride, ResidualBlocks.Shortcut.SHORTCUT_ALWAYS));
                 in = planes[s] * expansion;
             }
             layers[s] = registerModule("layer" + (s + 1), stage);

@@ -1,0 +1,76 @@
+package org.crld4j.nn.models;
+
+import org.crld4j.autograd.Variable;
+import org.crld4j.nn.Module;
+import org.crld4j.nn.layers.BatchNorm2d;
+import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.Sequential;
+
+/**
+ * The two post-activation residual blocks the ResNets share. The projection shortcut (conv1x1 +
+ * BN, where stride or width changes) is registered under the name the original code uses:
+ * "downsample" in mdistiller's CIFAR ResNet and torchvision (absent for the identity), "shortcut"
+ * in mdistiller's resnetv2 (an empty Sequential for the identity).
+ */
+final class ResidualBlocks {
+    private ResidualBlocks() {}
+
+    /** How a block names and registers its shortcut. */
+    enum Shortcut {
+        DOWNSAMPLE_IF_NEEDED, SHORTCUT_ALWAYS;
+
+        Sequential register(Module block, int in, int out, int stride) {
+            boolean project = stride != 1 || in != out;
+            if (this == DOWNSAMPLE_IF_NEEDED)
+                return project ? block.registerModuleForBlock("downsample", Blocks.projection(in, out, stride)) : null;
+            return block.registerModuleForBlock("shortcut", project ? Blocks.projection(in, out, stride) : new Sequential());
+        }
+    }
+
+    /** conv3x3(stride)-BN-ReLU-conv3x3-BN, add the shortcut, ReLU. */
+    static final class Basic extends Module {
+        private final Conv2d conv1, conv2;
+        private final BatchNorm2d bn1, bn2;
+        private final Sequential shortcut;
+
+        Basic(int in, int planes, int stride, Shortcut kind) {
+            conv1 = registerModule("conv1", Blocks.conv3x3(in, planes, stride));
+            bn1 = registerModule("bn1", new BatchNorm2d(planes));
+            conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, 1));
+            bn2 = registerModule("bn2", new BatchNorm2d(planes));
+            shortcut = kind.register(this, in, planes, stride);
+        }
+
+        @Override public Variable forward(Variable x) {
+            Variable y = bn1.forward(conv1.forward(x)).relu();
+            y = bn2.forward(conv2.forward(y));
+            return y.add(shortcut == null ? x : shortcut.forward(x)).relu();
+        }
+    }
+
+    /** conv1x1-BN-ReLU-conv3x3(stride)-BN-ReLU-conv1x1(x4)-BN, add the shortcut, ReLU (ResNet V1.5). */
+    static final class Bottleneck extends Module {
+        static final int EXPANSION = 4;
+        private final Conv2d conv1, conv2, conv3;
+        private final BatchNorm2d bn1, bn2, bn3;
+        private final Sequential shortcut;
+
+        Bottleneck(int in, int planes, int stride, Shortcut kind) {
+            int out = planes * EXPANSION;
+            conv1 = registerModule("conv1", Blocks.conv1x1(in, planes, 1));
+            bn1 = registerModule("bn1", new BatchNorm2d(planes));
+            conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, stride));
+            bn2 = registerModule("bn2", new BatchNorm2d(planes));
+            conv3 = registerModule("conv3", Blocks.conv1x1(planes, out, 1));
+            bn3 = registerModule("bn3", new BatchNorm2d(out));
+            shortcut = kind.register(this, in, out, stride);
+        }
+
+        @Override public Variable forward(Variable x) {
+            Variable y = bn1.forward(conv1.forward(x)).relu();
+            y = bn2.forward(conv2.forward(y)).relu();
+            y = bn3.forward(conv3.forward(y));
+            return y.add(shortcut == null ? x : shortcut.forward(x)).relu();
+        }
+    }
+}
