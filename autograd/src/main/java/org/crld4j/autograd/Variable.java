@@ -42,7 +42,7 @@ public final class Variable {
     public void setGrad(Tensor g) { grad = g; }
 
     void accumulateGrad(Tensor g) {
-        if (grad == null) grad = g.isDense() ? g.copy() : g.copy();
+        if (grad == null) grad = g.copy(); // own the storage: g may be shared with other gradients
         else grad.addInPlace(g);
     }
 
