@@ -98,6 +98,10 @@ class TrainerTest {
         Map<String, Tensor> resumed = run(dir.resolve("b"), config("CRLD", 2), true);
         for (var e : straight.entrySet()) assertArrayEquals(e.getValue().toArray(), resumed.get(e.getKey()).toArray(), e.getKey());
         List<String> log = Files.readAllLines(dir.resolve("a/log.jsonl"));
+        List<String> resumedLog = Files.readAllLines(dir.resolve("b/log.jsonl"));
+        assertEquals(log.get(0).replaceAll("\"(images_per_s|seconds)\":[0-9.E-]+", ""),
+                resumedLog.get(0).replaceAll("\"(images_per_s|seconds)\":[0-9.E-]+", ""),
+                "the interrupted epoch's statistics continue across the resume");
         assertEquals(2, log.size());
         assertTrue(log.get(0).contains("\"loss_kd_wv\"") && log.get(0).contains("\"mask_w_rate\"") && log.get(0).contains("\"test_acc_top5\"")
                 && log.get(0).contains("\"conf_w_hist\":["), log.get(0));

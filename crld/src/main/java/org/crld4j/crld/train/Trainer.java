@@ -92,6 +92,7 @@ public final class Trainer {
         Files.createDirectories(runDir);
         int epochs = cfg.integer("SOLVER.EPOCHS");
         int firstEpoch = 1, skipSteps = 0;
+        Map<String, Object> partial = Map.of(); // running sums of an epoch interrupted mid-way
         double best = -1;
         Path latest = runDir.resolve("latest.ckpt");
         List<Map<String, Object>> log = new ArrayList<>();
@@ -101,6 +102,10 @@ public final class Trainer {
             sgd.loadState(c.section("optim."));
             int done = ((Number) c.meta().get("epoch")).intValue();
             skipSteps = ((Number) c.meta().get("step")).intValue();
+            if (c.meta().get("partial") instanceof Map<?, ?> p) {
+                @SuppressWarnings("unchecked") Map<String, Object> pm = (Map<String, Object>) p;
+                partial = pm;
+            }
             firstEpoch = done + 1;
             best = ((Number) c.meta().get("best_acc")).doubleValue();
             out.printf("resumed from %s: %d epochs done%s, best top-1 %.2f%n", latest, done,
@@ -124,6 +129,13 @@ public final class Trainer {
                 Map<String, Double> sums = new LinkedHashMap<>();
                 Map<String, long[]> histograms = new LinkedHashMap<>();
                 long hits = 0, seen = 0;
+                if (skipSteps > 0 && !partial.isEmpty()) { // continue the interrupted epoch's statistics
+                    hits = ((Number) partial.get("hits")).longValue();
+                    seen = ((Number) partial.get("seen")).longValue();
+                    ((Map<?, ?>) partial.get("sums")).forEach((k, v) -> sums.put((String) k, ((Number) v).doubleValue()));
+                    ((Map<?, ?>) partial.get("histograms")).forEach((k, v) ->
+                            histograms.put((String) k, ((List<?>) v).stream().mapToLong(o -> ((Number) o).longValue()).toArray()));
+                }
                 long epochStart = System.nanoTime();
                 Iterator<Loader.Batch> it = loader.epoch(epoch);
                 int step = 0;
@@ -149,7 +161,14 @@ public final class Trainer {
                     seen += b.size();
                     progress.update(step + 1, s.total().item(), seen);
                     if (stopRequested) {
-                        save(latest, epoch - 1, step + 1, best);
+                        Map<String, Object> running = new LinkedHashMap<>();
+                        running.put("hits", hits);
+                        running.put("seen", seen);
+                        running.put("sums", new LinkedHashMap<>(sums));
+                        Map<String, Object> hs = new LinkedHashMap<>();
+                        histograms.forEach((k, h) -> hs.put(k, java.util.Arrays.stream(h).boxed().toList()));
+                        running.put("histograms", hs);
+                        save(latest, epoch - 1, step + 1, best, running);
                         progress.finish();
                         String msg = "interrupted at epoch " + epoch + " step " + (step + 1) + "; checkpoint " + latest + " (continue with --resume)";
                         out.println(msg); // before releasing the shutdown hook, after which the JVM may halt at once
@@ -178,7 +197,7 @@ public final class Trainer {
                 last = r.top1();
                 boolean isBest = r.top1() >= best;
                 if (isBest) best = r.top1();
-                save(latest, epoch, 0, best);
+                save(latest, epoch, 0, best, Map.of());
                 if (isBest) Files.copy(latest, runDir.resolve("best.ckpt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 out.printf("epoch %d/%d  lr %.5g  train_loss %.4f  train_acc %.2f  test_acc %.2f  top5 %.2f  test_loss %.4f  %.0f img/s%n",
                         epoch, epochs, lr, (Double) row.get("train_loss"), (Double) row.get("train_acc"), r.top1(), r.top5(), r.loss(),
@@ -200,13 +219,14 @@ public final class Trainer {
         }
     }
 
-    private void save(Path file, int epochsDone, int stepsDone, double best) throws IOException {
+    private void save(Path file, int epochsDone, int stepsDone, double best, Map<String, Object> partialEpoch) throws IOException {
         Map<String, Tensor> t = new LinkedHashMap<>();
         distiller.student().stateDict().forEach((k, v) -> t.put("model." + k, v));
         sgd.state().forEach((k, v) -> t.put("optim." + k, v));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("epoch", epochsDone);
         meta.put("step", stepsDone);
+        meta.put("partial", partialEpoch);
         meta.put("best_acc", best);
         meta.put("distiller", distiller.name());
         meta.put("student", cfg.str("DISTILLER.STUDENT"));
