@@ -29,23 +29,14 @@ public final class CifarResNet extends Classifier {
         conv1 = registerModule("conv1", new Conv2d(3, filters[0], 3, 1, 1));
         bn1 = registerModule("bn1", new BatchNorm2d(filters[0]));
         int[] in = {filters[0]};
-        layer1 = registerModule("layer1", stage(in, filters[1], n, 1));
-        layer2 = registerModule("layer2", stage(in, filters[2], n, 2));
-        layer3 = registerModule("layer3", stage(in, filters[3], n, 2));
+        layer1 = registerModule("layer1", ResidualBlocks.stage(in, filters[1], n, 1, false, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED));
+        layer2 = registerModule("layer2", ResidualBlocks.stage(in, filters[2], n, 2, false, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED));
+        layer3 = registerModule("layer3", ResidualBlocks.stage(in, filters[3], n, 2, false, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED));
         fc = registerModule("fc", new Linear(filters[3], numClasses));
         initDefaults(rng);
         for (Module m : namedModules().values()) {
             if (m instanceof Conv2d c) Init.kaimingNormalFanOut(c.weight().data(), rng);
         }
-    }
-
-    private static Sequential stage(int[] in, int planes, int blocks, int stride) {
-        Sequential s = new Sequential();
-        for (int i = 0; i < blocks; i++) {
-            s.add(new ResidualBlocks.Basic(in[0], planes, i == 0 ? stride : 1, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED));
-            in[0] = planes;
-        }
-        return s;
     }
 
     @Override public Output forwardWithFeatures(Variable x) {

@@ -19,7 +19,7 @@ public final class ImageNetResNet extends Classifier {
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
     private final Pooling.MaxPool2d maxpool;
-    private final Sequential[] layers = new Sequential[4];
+    private final Sequential[] layers;
     private final Linear fc;
 
     public ImageNetResNet(boolean bottleneck, int[] blocks, int numClasses, Rng rng) {
@@ -27,18 +27,7 @@ public final class ImageNetResNet extends Classifier {
         conv1 = registerModule("conv1", new Conv2d(3, 64, 7, 2, 3));
         bn1 = registerModule("bn1", new BatchNorm2d(64));
         maxpool = registerModule("maxpool", new Pooling.MaxPool2d(3, 2, 1, false));
-        int in = 64;
-        int[] planes = {64, 128, 256, 512};
-        for (int s = 0; s < 4; s++) {
-            Sequential stage = new Sequential();
-            for (int i = 0; i < blocks[s]; i++) {
-                int stride = i == 0 && s > 0 ? 2 : 1;
-                stage.add(bottleneck ? new ResidualBlocks.Bottleneck(in, planes[s], stride, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED)
-                        : new ResidualBlocks.Basic(in, planes[s], stride, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED));
-                in = planes[s] * expansion;
-            }
-            layers[s] = registerModule("layer" + (s + 1), stage);
-        }
+        layers = ResidualBlocks.fourStages(this, bottleneck, blocks, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED);
         fc = registerModule("fc", new Linear(512 * expansion, numClasses));
         initDefaults(rng);
         for (Module m : namedModules().values())

@@ -18,25 +18,14 @@ import org.crld4j.tensor.Rng;
 public final class ResNetV2 extends Classifier {
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
-    private final Sequential[] layers = new Sequential[4];
+    private final Sequential[] layers;
     private final Linear linear;
 
     public ResNetV2(boolean bottleneck, int[] blocks, int numClasses, Rng rng) {
         int expansion = bottleneck ? ResidualBlocks.Bottleneck.EXPANSION : 1;
         conv1 = registerModule("conv1", new Conv2d(3, 64, 3, 1, 1));
         bn1 = registerModule("bn1", new BatchNorm2d(64));
-        int in = 64;
-        int[] planes = {64, 128, 256, 512};
-        for (int s = 0; s < 4; s++) {
-            Sequential stage = new Sequential();
-            for (int i = 0; i < blocks[s]; i++) {
-                int stride = i == 0 && s > 0 ? 2 : 1;
-                stage.add(bottleneck ? new ResidualBlocks.Bottleneck(in, planes[s], stride, ResidualBlocks.Shortcut.SHORTCUT_ALWAYS)
-                        : new ResidualBlocks.Basic(in, planes[s], stride, ResidualBlocks.Shortcut.SHORTCUT_ALWAYS));
-                in = planes[s] * expansion;
-            }
-            layers[s] = registerModule("layer" + (s + 1), stage);
-        }
+        layers = ResidualBlocks.fourStages(this, bottleneck, blocks, ResidualBlocks.Shortcut.SHORTCUT_ALWAYS);
         linear = registerModule("linear", new Linear(512 * expansion, numClasses));
         initDefaults(rng);
         for (Module m : namedModules().values()) if (m instanceof Conv2d c) Init.kaimingNormalFanOut(c.weight().data(), rng);

@@ -73,4 +73,27 @@ final class ResidualBlocks {
             return y.add(shortcut == null ? x : shortcut.forward(x)).relu();
         }
     }
+
+    /**
+     * One stage of {@code blocks} residual blocks; the first has the stage's stride. {@code in[0]}
+     * is the incoming width and is updated to the outgoing one.
+     */
+    static Sequential stage(int[] in, int planes, int blocks, int stride, boolean bottleneck, Shortcut kind) {
+        Sequential s = new Sequential();
+        for (int i = 0; i < blocks; i++) {
+            int st = i == 0 ? stride : 1;
+            s.add(bottleneck ? new Bottleneck(in[0], planes, st, kind) : new Basic(in[0], planes, st, kind));
+            in[0] = planes * (bottleneck ? Bottleneck.EXPANSION : 1);
+        }
+        return s;
+    }
+
+    /** The four stages (64, 128, 256, 512 planes; strides 1, 2, 2, 2) shared by ResNet18/34/50 in both layouts. */
+    static Sequential[] fourStages(Module owner, boolean bottleneck, int[] blocks, Shortcut kind) {
+        int[] in = {64}, planes = {64, 128, 256, 512};
+        Sequential[] layers = new Sequential[4];
+        for (int s = 0; s < 4; s++)
+            layers[s] = owner.registerModuleForBlock("layer" + (s + 1), stage(in, planes[s], blocks[s], s == 0 ? 1 : 2, bottleneck, kind));
+        return layers;
+    }
 }
