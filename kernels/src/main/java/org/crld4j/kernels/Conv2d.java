@@ -30,23 +30,31 @@ public final class Conv2d {
         Tensor y = Tensor.zeros(g.outShape());
         float[] xs = xd.array(), ws = wd.array(), ys = y.array();
         float[] bs = bias == null ? null : bias.dense().array();
-        int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
+        int kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
         Sgemm.PackedA[] w = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) w[grp] = Sgemm.pack(false, kg, crs, ws, grp * kg * crs, crs);
         Parallel.forRange(g.n(), (part, n0, n1) -> {
             float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
             for (int n = n0; n < n1; n++) {
                 for (int grp = 0; grp < g.groups(); grp++) {
-                    float[] b;
-                    int bOff;
-                    if (g.pointwise()) { b = xs; bOff = n * chw + grp * g.cg() * g.hw(); }
-                    else { Im2col.im2col(xs, n * chw, g, grp * g.cg(), col); b = col; bOff = 0; }
-                    Sgemm.gemm(w[grp], false, ohw, 1f, b, bOff, ohw, 0f, ys, n * kohw + grp * kg * ohw, ohw);
+                    int bOff = columns(xs, n, grp, g, col);
+                    Sgemm.gemm(w[grp], false, ohw, 1f, col == null ? xs : col, bOff, ohw, 0f, ys, n * kohw + grp * kg * ohw, ohw);
                 }
                 if (bs != null) addBias(ys, n * kohw, bs, g.k(), ohw);
             }
         });
         return y;
+    }
+
+    /**
+     * The [C/g*R*S, OH*OW] column matrix of image n, group grp: for a 1x1 stride-1 convolution the
+     * input itself (col is null; returns the offset into the input), else im2col into col (offset 0).
+     */
+    private static int columns(float[] xs, int n, int grp, ConvParams.Geometry g, float[] col) {
+        int imageOff = n * g.c() * g.hw();
+        if (col == null) return imageOff + grp * g.cg() * g.hw();
+        Im2col.im2col(xs, imageOff, g, grp * g.cg(), col);
+        return 0;
     }
 
     static void addBias(float[] y, int off, float[] b, int k, int hw) {
@@ -92,7 +100,7 @@ public final class Conv2d {
         if (g.depthwise()) return Depthwise.backwardWeight(dy, x, g);
         Tensor dyd = dy.dense(), xd = x.dense();
         float[] dys = dyd.array(), xs = xd.array();
-        int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
+        int kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
         int size = g.k() * crs;
         int parts = Parallel.parts(g.n());
         float[][] partial = new float[parts][];
@@ -101,11 +109,8 @@ public final class Conv2d {
             float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
             for (int n = n0; n < n1; n++) {
                 for (int grp = 0; grp < g.groups(); grp++) {
-                    float[] b;
-                    int bOff;
-                    if (g.pointwise()) { b = xs; bOff = n * chw + grp * g.cg() * g.hw(); }
-                    else { Im2col.im2col(xs, n * chw, g, grp * g.cg(), col); b = col; bOff = 0; }
-                    Sgemm.gemm(false, true, kg, crs, ohw, 1f, dys, n * kohw + grp * kg * ohw, ohw, b, bOff, ohw,
+                    int bOff = columns(xs, n, grp, g, col);
+                    Sgemm.gemm(false, true, kg, crs, ohw, 1f, dys, n * kohw + grp * kg * ohw, ohw, col == null ? xs : col, bOff, ohw,
                             1f, dw, grp * kg * crs, crs);
                 }
             }
