@@ -2,8 +2,6 @@ package org.crld4j.nn.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The data set shipped inside crld4j: a class-balanced Fashion-MNIST subset (10,000 training and
@@ -20,19 +18,16 @@ public final class EmbeddedData {
 
     /** The embedded subset, train or test, as IDX with the given options (cifarLike: 32x32x3). */
     public static ArrayDataset fashionMnist(boolean train, Idx.Options opt) throws IOException {
-        Path tmp = Files.createTempDirectory("crld4j-fashion");
-        try {
-            String prefix = train ? "train" : "t10k";
-            for (String kind : new String[] {"-images-idx3-ubyte.gz", "-labels-idx1-ubyte.gz"}) {
-                try (InputStream in = EmbeddedData.class.getResourceAsStream(FOLDER + prefix + kind)) {
-                    if (in == null) throw new IOException("embedded resource " + FOLDER + prefix + kind + " is missing from the jar");
-                    Files.copy(in, tmp.resolve(prefix + kind));
-                }
-            }
-            return Idx.read(tmp, prefix, 10, opt).describedAs("embedded Fashion-MNIST subset (" + (train ? "train" : "test") + ")");
-        } finally {
-            try (var s = Files.list(tmp)) { for (Path p : s.toList()) Files.deleteIfExists(p); }
-            Files.deleteIfExists(tmp);
+        String prefix = FOLDER + (train ? "train" : "t10k");
+        try (InputStream images = resource(prefix + "-images-idx3-ubyte.gz"); InputStream labels = resource(prefix + "-labels-idx1-ubyte.gz")) {
+            return Idx.read(prefix + "-images-idx3-ubyte.gz", images, prefix + "-labels-idx1-ubyte.gz", labels, 10, opt)
+                    .describedAs("embedded Fashion-MNIST subset (" + (train ? "train" : "test") + ")");
         }
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = EmbeddedData.class.getResourceAsStream(name);
+        if (in == null) throw new IOException("embedded resource " + name + " is missing from the jar");
+        return in;
     }
 }

@@ -25,10 +25,18 @@ public final class Idx {
     /** Reads {@code <dir>/<prefix>-images-idx3-ubyte[.gz]} and the matching labels; prefix "train" or "t10k". */
     public static ArrayDataset read(Path dir, String prefix, int classes, Options opt) throws IOException {
         Path images = find(dir, prefix + "-images-idx3-ubyte"), labels = find(dir, prefix + "-labels-idx1-ubyte");
+        try (InputStream im = Files.newInputStream(images); InputStream lab = Files.newInputStream(labels)) {
+            return read(images.toString(), im, labels.toString(), lab, classes, opt);
+        }
+    }
+
+    /** The same from streams (names end in ".gz" for gzip data and are used in messages). */
+    public static ArrayDataset read(String images, InputStream imageStream, String labels, InputStream labelStream,
+                                    int classes, Options opt) throws IOException {
         int[][] imgShape = new int[1][];
-        byte[] px = readIdx(images, 0x0803, imgShape);
+        byte[] px = readIdx(images, imageStream, 0x0803, imgShape);
         int[][] labShape = new int[1][];
-        byte[] lb = readIdx(labels, 0x0801, labShape);
+        byte[] lb = readIdx(labels, labelStream, 0x0801, labShape);
         int n = imgShape[0][0], h = imgShape[0][1], w = imgShape[0][2];
         if (labShape[0][0] != n)
             throw new IOException(labels + ": " + labShape[0][0] + " labels for " + n + " images in " + images);
@@ -47,7 +55,7 @@ public final class Idx {
                     int base = ((i * oh + r + top) * ow + q + left) * c;
                     for (int k = 0; k < c; k++) out[base + k] = v;
                 }
-        return new ArrayDataset(out, y, oh, ow, c, classes, images.toString());
+        return new ArrayDataset(out, y, oh, ow, c, classes, images);
     }
 
     private static Path find(Path dir, String stem) throws IOException {
@@ -59,10 +67,9 @@ public final class Idx {
     }
 
     /** Reads an unsigned-byte IDX file with the expected magic; returns the data, fills dims. */
-    static byte[] readIdx(Path file, int magic, int[][] dims) throws IOException {
-        try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
-                     file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw))) {
+    static byte[] readIdx(String file, InputStream raw, int magic, int[][] dims) throws IOException {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
+                file.endsWith(".gz") ? new GZIPInputStream(raw) : raw))) {
             int m = in.readInt();
             if (m != magic)
                 throw new IOException(file + ": magic 0x" + Integer.toHexString(m) + ", expected 0x" + Integer.toHexString(magic) + " (unsigned-byte IDX)");
