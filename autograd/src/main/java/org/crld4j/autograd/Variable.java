@@ -1,5 +1,6 @@
 package org.crld4j.autograd;
 
+import org.crld4j.kernels.Relu;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
@@ -125,8 +126,8 @@ public final class Variable {
     }
 
     public Variable relu() {
-        Tensor x = data;
-        return Autograd.record("relu", x.relu(), g -> new Tensor[] {g.reluBackward(x)}, this);
+        Tensor y = Relu.forward(data);
+        return Autograd.record("relu", y, g -> new Tensor[] {Relu.backward(g, y)}, this);
     }
 
     /** Clamp into [lo, hi]; the gradient passes where lo <= x <= hi, as in PyTorch. */

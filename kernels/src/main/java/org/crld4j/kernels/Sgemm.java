@@ -8,14 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
  * KC x NC blocks of NR-wide column panels, A in MC x KC blocks of MR-tall row panels, and an
  * MR x NR micro-kernel keeps its 4 x 2 vector accumulators in registers while it walks k (4 rows
  * divide every channel count of the zoo, so convolutions rarely hit the scalar edge path).
- * Register budget: AVX2 has 16 vector registers; a 6 x 2 or 4 x 3 tile (12 accumulators plus
- * the B and A operands) uses all 16 and C2 spills inside the loop: both ran at ~30 GFLOP/s in
- * place, the 4 x 2 tile (11 registers) at ~40 (5 x 2 was no better and breaks the 4-divisibility).
- * A is packed pre-broadcast (each element repeated across a vector): on AVX2 a broadcast from a
- * scalar costs a shuffle uop that competes with the FMAs, a load does not. Each A panel
- * (4 x KC x 8 floats, 24 KB) stays in L1 while the kernel sweeps the B block (KC x NC, 192 KB)
- * from L2. (Isolated-kernel microbenchmarks that reported 60-85 GFLOP/s proved unreliable: the
- * JIT can discard work whose results are overwritten; trust only the blocked, in-place figures.)
+ * Register budget: AVX2 has 16 vector registers, and C2 issues all of a k step's A broadcasts
+ * before the FMAs, so a tile needs accumulators + B vectors + MR broadcasts <= 16: 6 x 2 and
+ * 5 x 2 tiles spill one accumulator to the stack (seen in the disassembly) and run at ~30 GFLOP/s;
+ * 4 x 2 (14 registers) and 3 x 3 (15) do not spill and ran alike (3 x 3 a few per cent ahead on
+ * square products, but 24-wide panels waste up to 11% on the 64-pixel convolution outputs).
+ * A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a load, no shuffle), so an
+ * A micro-panel is 4 x KC floats (3 KB) and stays in L1 beside the streamed B micro-panel
+ * (KC x 16, 12 KB); the B block (KC x NC, 384 KB) sits in L2. An earlier layout packed A
+ * pre-broadcast (8 copies of each element): 24 KB panels that no longer fit L1 with B, and 8x the
+ * packing traffic. (This shared guest's speed drifts by 30% within minutes: compare variants
+ * interleaved in one JVM, not from separate runs.)
  * Multithreading splits C into contiguous row slices (or column slices when C is wide and short);
  * every element of C is summed in the same k order whatever the thread count.
  *
@@ -51,7 +54,7 @@ public final class Sgemm {
         return (k + blocks - 1) / blocks;
     }
 
-    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MC * KC * L + PAD]);
+    private static final ThreadLocal<float[]> PACK_A = ThreadLocal.withInitial(() -> new float[MC * KC + PAD]);
     private static final ThreadLocal<float[]> PACK_B = ThreadLocal.withInitial(() -> new float[KC * NC + PAD]);
     private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
@@ -117,7 +120,7 @@ public final class Sgemm {
             int kc = Math.min(step, k - pc);
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
-                float[] buf = new float[((mc + MR - 1) / MR) * MR * kc * L + PAD];
+                float[] buf = new float[((mc + MR - 1) / MR) * MR * kc + PAD];
                 packA(transA, a, aOff, lda, ic, pc, mc, kc, buf, PAD);
                 blocks[(pc / step) * icBlocks + ic / MC] = buf;
             }
@@ -182,11 +185,11 @@ public final class Sgemm {
                             int cols = Math.min(NR, nc - jr);
                             int cAt = cOff + (ic + ir) * ldc + jc + jr;
                             if (rows == MR && cols == NR) {
-                                kernel(kc, ap, PAD + ir * kc * L, bp, PAD + jr * kc, alpha, c, cAt, ldc);
+                                kernel(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, c, cAt, ldc);
                             } else {
                                 float[] edge = EDGE.get();
                                 java.util.Arrays.fill(edge, 0f);
-                                kernel(kc, ap, PAD + ir * kc * L, bp, PAD + jr * kc, alpha, edge, 0, NR);
+                                kernel(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, edge, 0, NR);
                                 for (int r = 0; r < rows; r++)
                                     for (int q = 0; q < cols; q++) c[cAt + r * ldc + q] += edge[r * NR + q];
                             }
@@ -197,20 +200,16 @@ public final class Sgemm {
         }
     }
 
-    /**
-     * Packs A[ic..ic+mc, pc..pc+kc] as MR-row panels, zero-padded; inside a panel the layout is
-     * [k][row][lane]: every element is repeated L times so the kernel loads instead of broadcasting.
-     */
+    /** Packs A[ic..ic+mc, pc..pc+kc] as MR-row panels, zero-padded; inside a panel the layout is [k][row]. */
     static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int base = apOff + ir * kc * L;
+            int base = apOff + ir * kc;
             int rows = Math.min(MR, mc - ir);
             for (int p = 0; p < kc; p++) {
-                int dst = base + p * MR * L;
-                for (int r = 0; r < MR; r++, dst += L) {
-                    float v = r >= rows ? 0f
+                int dst = base + p * MR;
+                for (int r = 0; r < MR; r++, dst++) {
+                    ap[dst] = r >= rows ? 0f
                             : transA ? a[aOff + (pc + p) * lda + ic + ir + r] : a[aOff + (ic + ir + r) * lda + pc + p];
-                    FloatVector.broadcast(SPECIES, v).intoArray(ap, dst);
                 }
             }
         }
@@ -245,23 +244,23 @@ public final class Sgemm {
         }
     }
 
-    /** C[4 x NR] += alpha * Apanel[4 x kc] * Bpanel[kc x NR]: eight vector accumulators, 6 loads per 8 FMAs, no broadcasts. */
+    /** C[4 x NR] += alpha * Apanel[4 x kc] * Bpanel[kc x NR]: eight vector accumulators, 2 loads and 4 memory broadcasts per 8 FMAs. */
     static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float alpha, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
-            int bi = bo + p * NR, ai = ao + p * MR * L;
+            int bi = bo + p * NR, ai = ao + p * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + L);
-            FloatVector av = FloatVector.fromArray(SPECIES, ap, ai);
+            FloatVector av = FloatVector.broadcast(SPECIES, ap[ai]);
             c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
-            av = FloatVector.fromArray(SPECIES, ap, ai + L);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 1]);
             c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
-            av = FloatVector.fromArray(SPECIES, ap, ai + 2 * L);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 2]);
             c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
-            av = FloatVector.fromArray(SPECIES, ap, ai + 3 * L);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 3]);
             c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
         }
         if (alpha != 1f) {
