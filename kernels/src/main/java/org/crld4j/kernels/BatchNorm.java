@@ -1,5 +1,7 @@
 package org.crld4j.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
@@ -7,7 +9,7 @@ import org.crld4j.tensor.Tensor;
  * Batch normalisation over [N, C, ...] (statistics per channel C over N and the spatial dims),
  * PyTorch's semantics: training normalises with the biased batch variance and updates the running
  * variance with the unbiased one, {@code running = (1 - momentum) * running + momentum * batch}.
- * Statistics accumulate in double; channels are spread over the pool.
+ * Statistics: float vector lanes within a row, double across rows; channels are spread over the pool.
  */
 public final class BatchNorm {
     private BatchNorm() {}
@@ -49,16 +51,10 @@ public final class BatchNorm {
                 double mu, var;
                 if (training) {
                     double s = 0;
-                    for (int i = 0; i < n; i++) {
-                        int base = (i * c + ch) * inner;
-                        for (int j = 0; j < inner; j++) s += xs[base + j];
-                    }
+                    for (int i = 0; i < n; i++) s += sum(xs, (i * c + ch) * inner, inner);
                     mu = s / count;
                     double ss = 0;
-                    for (int i = 0; i < n; i++) {
-                        int base = (i * c + ch) * inner;
-                        for (int j = 0; j < inner; j++) { double d = xs[base + j] - mu; ss += d * d; }
-                    }
+                    for (int i = 0; i < n; i++) ss += squaredDeviations(xs, (i * c + ch) * inner, inner, (float) mu);
                     var = ss / count;
                     if (rm != null) rm[rmOff + ch] = (float) ((1 - momentum) * rm[rmOff + ch] + momentum * mu);
                     if (rv != null) rv[rvOff + ch] = (float) ((1 - momentum) * rv[rvOff + ch] + momentum * ss / (count - 1));
@@ -71,10 +67,7 @@ public final class BatchNorm {
                 invStd[ch] = (float) is;
                 float scale = (float) ((g == null ? 1 : g[ch]) * is);
                 float shift = (float) ((b == null ? 0 : b[ch]) - mu * (g == null ? 1 : g[ch]) * is);
-                for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * inner;
-                    for (int j = 0; j < inner; j++) ys[base + j] = xs[base + j] * scale + shift;
-                }
+                for (int i = 0; i < n; i++) affine(xs, ys, (i * c + ch) * inner, inner, scale, shift);
             }
         });
         return new Forward(y, mean, invStd);
@@ -96,36 +89,81 @@ public final class BatchNorm {
         Parallel.forRange(c, (part, c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 double mu = mean[ch], is = invStd[ch];
-                double sumDy = 0, sumDyXhat = 0;
+                double sumDy = 0, sumDyDev = 0;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * inner;
-                    for (int j = 0; j < inner; j++) {
-                        double d = dys[base + j];
-                        sumDy += d;
-                        sumDyXhat += d * (xs[base + j] - mu) * is;
-                    }
+                    sumDy += sum(dys, base, inner);
+                    sumDyDev += dotDeviations(dys, xs, base, inner, (float) mu);
                 }
+                double sumDyXhat = sumDyDev * is;
                 dgamma[ch] = (float) sumDyXhat;
                 dbeta[ch] = (float) sumDy;
                 double gi = (g == null ? 1 : g[ch]) * is;
                 if (training) {
+                    // gi * (dy - mean(dy) - xhat * mean(dy * xhat)) = a * dy + b * x + shift
                     double meanDy = sumDy / count, meanDyXhat = sumDyXhat / count;
-                    for (int i = 0; i < n; i++) {
-                        int base = (i * c + ch) * inner;
-                        for (int j = 0; j < inner; j++) {
-                            double xhat = (xs[base + j] - mu) * is;
-                            dxs[base + j] = (float) (gi * (dys[base + j] - meanDy - xhat * meanDyXhat));
-                        }
-                    }
+                    float a = (float) gi, b = (float) (-gi * is * meanDyXhat);
+                    float shift = (float) (-gi * meanDy + gi * is * meanDyXhat * mu);
+                    for (int i = 0; i < n; i++) linear2(dys, xs, dxs, (i * c + ch) * inner, inner, a, b, shift);
                 } else {
-                    float f = (float) gi;
-                    for (int i = 0; i < n; i++) {
-                        int base = (i * c + ch) * inner;
-                        for (int j = 0; j < inner; j++) dxs[base + j] = f * dys[base + j];
-                    }
+                    for (int i = 0; i < n; i++) affine(dys, dxs, (i * c + ch) * inner, inner, (float) gi, 0f);
                 }
             }
         });
         return new Backward(dx, gamma == null ? null : Tensor.wrap(dgamma, c), gamma == null ? null : Tensor.wrap(dbeta, c));
+    }
+
+    // Row helpers: float vector lanes over one contiguous row (at most H*W values), so the
+    // rounding error per row is that of a few hundred float additions; rows are summed in double.
+    private static final jdk.incubator.vector.VectorSpecies<Float> SPECIES = Sgemm.SPECIES;
+
+    static double sum(float[] x, int off, int len) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int j = 0;
+        for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length()) acc = acc.add(FloatVector.fromArray(SPECIES, x, off + j));
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) s += x[off + j];
+        return s;
+    }
+
+    static double squaredDeviations(float[] x, int off, int len, float mu) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int j = 0;
+        for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length()) {
+            FloatVector d = FloatVector.fromArray(SPECIES, x, off + j).sub(mu);
+            acc = d.fma(d, acc);
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) { double d = x[off + j] - mu; s += d * d; }
+        return s;
+    }
+
+    /** sum of dy * (x - mu) over the row. */
+    static double dotDeviations(float[] dy, float[] x, int off, int len, float mu) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int j = 0;
+        for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length())
+            acc = FloatVector.fromArray(SPECIES, x, off + j).sub(mu).fma(FloatVector.fromArray(SPECIES, dy, off + j), acc);
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) s += (double) dy[off + j] * (x[off + j] - mu);
+        return s;
+    }
+
+    /** out = x * scale + shift over the row. */
+    static void affine(float[] x, float[] out, int off, int len, float scale, float shift) {
+        int j = 0;
+        for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length())
+            FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift).intoArray(out, off + j);
+        for (; j < len; j++) out[off + j] = x[off + j] * scale + shift;
+    }
+
+    /** out = a * u + b * v + shift over the row. */
+    static void linear2(float[] u, float[] v, float[] out, int off, int len, float a, float b, float shift) {
+        int j = 0;
+        for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length()) {
+            FloatVector bv = FloatVector.fromArray(SPECIES, v, off + j).fma(b, shift);
+            FloatVector.fromArray(SPECIES, u, off + j).fma(FloatVector.broadcast(SPECIES, a), bv).intoArray(out, off + j);
+        }
+        for (; j < len; j++) out[off + j] = a * u[off + j] + (b * v[off + j] + shift);
     }
 }
