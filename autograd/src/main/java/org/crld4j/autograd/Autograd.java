@@ -44,50 +44,50 @@ public final class Autograd {
         if (!java.util.Arrays.equals(grad.shape(), root.data().shape()))
             throw new IllegalArgumentException("backward: gradient of shape " + Shapes.str(grad.shape())
                     + " does not match the output shape " + Shapes.str(root.data().shape()));
-        List<Variable> order = topologicalOrder(root);
-        Map<Variable, Tensor> grads = new IdentityHashMap<>();
-        grads.put(root, grad);
-        for (Variable v : order) {
-            Tensor g = grads.remove(v);
+        if (root.node() == null) { root.accumulateGrad(grad); return; }
+        // Vertices are nodes and leaf variables; a leaf's contributions are summed, then accumulated once.
+        List<Object> order = topologicalOrder(root.node());
+        Map<Object, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root.node(), grad);
+        for (Object vertex : order) {
+            Tensor g = grads.remove(vertex);
             if (g == null) continue;
-            Node node = v.node();
-            if (node == null) { v.accumulateGrad(g); continue; }
+            if (vertex instanceof Variable leaf) { leaf.accumulateGrad(g); continue; }
+            Node node = (Node) vertex;
             long t0 = Profiler.enabled() ? System.nanoTime() : 0;
             Tensor[] gs = node.run(g);
             if (Profiler.enabled()) Profiler.backward(node.op, System.nanoTime() - t0);
             node.release();
-            for (int i = 0; i < node.inputs.length; i++) {
-                Variable in = node.inputs[i];
-                if (in == null || !in.requiresGrad() || gs[i] == null) continue;
+            for (int i = 0; i < node.inputShapes.length; i++) {
+                Object next = node.next(i);
+                if (next == null || gs[i] == null) continue;
                 Tensor gi = gs[i];
-                if (!java.util.Arrays.equals(gi.shape(), in.data().shape()))
+                if (!java.util.Arrays.equals(gi.shape(), node.inputShapes[i]))
                     throw new IllegalStateException(node.op + ": backward produced a gradient of shape " + Shapes.str(gi.shape())
-                            + " for an input of shape " + Shapes.str(in.data().shape()));
-                Tensor prev = grads.get(in);
-                grads.put(in, prev == null ? gi : prev.add(gi));
+                            + " for an input of shape " + Shapes.str(node.inputShapes[i]));
+                Tensor prev = grads.get(next);
+                grads.put(next, prev == null ? gi : prev.add(gi));
             }
         }
     }
 
-    /** Variables reachable from root, each before all of its inputs. */
-    private static List<Variable> topologicalOrder(Variable root) {
-        List<Variable> post = new ArrayList<>();
-        Map<Variable, Boolean> seen = new IdentityHashMap<>();
+    /** Vertices reachable from root, each before all of its inputs (reverse post-order). */
+    private static List<Object> topologicalOrder(Node root) {
+        List<Object> post = new ArrayList<>();
+        Map<Object, Boolean> seen = new IdentityHashMap<>();
         ArrayDeque<Object[]> stack = new ArrayDeque<>();
         stack.push(new Object[] {root, 0});
         seen.put(root, Boolean.TRUE);
         while (!stack.isEmpty()) {
             Object[] top = stack.peek();
-            Variable v = (Variable) top[0];
             int i = (Integer) top[1];
-            Node n = v.node();
-            if (n != null && i < n.inputs.length) {
+            if (top[0] instanceof Node n && i < n.inputShapes.length) {
                 top[1] = i + 1;
-                Variable in = n.inputs[i];
-                if (in != null && in.requiresGrad() && seen.put(in, Boolean.TRUE) == null) stack.push(new Object[] {in, 0});
+                Object in = n.next(i);
+                if (in != null && seen.put(in, Boolean.TRUE) == null) stack.push(new Object[] {in, 0});
             } else {
                 stack.pop();
-                post.add(v);
+                post.add(top[0]);
             }
         }
         Collections.reverse(post);

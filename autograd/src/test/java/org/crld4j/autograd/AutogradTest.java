@@ -61,6 +61,19 @@ class AutogradTest {
         assertTrue(e.getMessage().contains("second time"), e.getMessage());
     }
 
+    /** As in PyTorch, the graph keeps what backward saved, not every intermediate value. */
+    @Test void intermediatesNoBackwardSavedAreCollectable() throws InterruptedException {
+        Variable x = Variable.leaf(Tensor.of(new float[] {-1f, 2f, -3f, 4f}, 4));
+        Variable mid = x.mul(2f).add(1f); // neither scalar op saves a tensor
+        java.lang.ref.WeakReference<Tensor> ref = new java.lang.ref.WeakReference<>(mid.data());
+        Variable out = mid.relu(); // saves only its own output
+        mid = null;
+        for (int i = 0; i < 20 && ref.get() != null; i++) { System.gc(); Thread.sleep(5); }
+        assertNull(ref.get(), "the graph kept an intermediate that no backward needs");
+        out.sum(new int[] {0}, false).backward();
+        assertArrayEquals(new float[] {0f, 2f, 0f, 2f}, x.grad().array());
+    }
+
     @Test void constantsGetNoGradient() {
         Variable c = Variable.constant(Tensor.ones(2));
         Variable x = Variable.leaf(Tensor.ones(2));
