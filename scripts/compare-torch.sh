@@ -1,28 +1,53 @@
 #!/usr/bin/env bash
-# Runs PyTorch's baseline (../shared/bench/torch_bench.py, Debian's python3-torch) and crld4j's
-# `crld bench-step` on the same workloads in one sitting, and prints ours/PyTorch per row.
-#   scripts/compare-torch.sh [--iters K]     (K >= 5; default 7)
+# crld4j against PyTorch 1.13 (Debian's python3-torch, ../shared/bench/torch_bench.py's workloads)
+# in one sitting. The guest's speed drifts by tens of per cent within minutes, so the two sides
+# alternate in rounds and each round gives its own ratio; the summary is the median over rounds.
+#   scripts/compare-torch.sh [--rounds R] [--iters K] [--models a,b] [--no-crld]
+#   scripts/compare-torch.sh --rss          (peak RSS of resnet32x4 training alone, both sides)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-iters=7
-[ "${1:-}" = "--iters" ] && iters="$2"
-bench="$root/../shared/bench"
-[ -f "$bench/torch_bench.py" ] || { echo "missing $bench/torch_bench.py" >&2; exit 1; }
+rounds=3 iters=7 models=resnet8x4,resnet32x4,wrn_40_2 crld=1 rss=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --iters) iters="$2"; shift 2 ;;
+    --models) models="$2"; shift 2 ;;
+    --no-crld) crld=0; shift ;;
+    --rss) rss=1; shift ;;
+    *) echo "compare-torch.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ "$iters" -ge 5 ] || { echo "compare-torch.sh: --iters must be >= 5 (medians of at least 5 runs)" >&2; exit 2; }
+[ -f "$root/../shared/bench/torch_bench.py" ] || { echo "missing $root/../shared/bench/torch_bench.py" >&2; exit 1; }
 /usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "PyTorch missing: apt-get install -y python3-torch" >&2; exit 1; }
 out="$(mktemp -d)"
-(cd "$bench" && /usr/bin/python3 torch_bench.py --iters "$iters" --out-prefix "$out/torch") | sed 's/^/torch:  /'
-"$root/bin/crld" bench-step --models resnet8x4,resnet32x4,wrn_40_2 --iters "$iters" --json "$out/ours.json" | sed 's/^/crld4j: /'
-/usr/bin/python3 - "$out/torch.json" "$out/ours.json" <<'PY'
-import json, sys
-t, o = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-med = lambda r: r["images_per_s"]["median"]
-print(f"\n{'workload':<34}{'crld4j img/s':>14}{'PyTorch img/s':>15}{'ratio':>8}")
-for m in o["models"]:
-    for k in ("inference_eval_no_grad", "train_step_sgd"):
-        a, b = med(o["models"][m][k]), med(t["models"][m][k])
-        print(f"{m + ' ' + k:<34}{a:>14.1f}{b:>15.1f}{a / b:>8.2f}")
-a, b = med(o["crld"]), med(t["crld"])
-print(f"{'crld step':<34}{a:>14.1f}{b:>15.1f}{a / b:>8.2f}")
-print(f"\ncrld4j peak RSS {o['peak_rss_mb']:.0f} MB, peak heap {o['peak_heap_mb']:.0f} MB")
+trap 'rm -rf "$out"' EXIT
+if [ "$rss" = 1 ]; then rounds=1 models=resnet32x4 crld=0; fi
+flags=(--models "$models" --iters "$iters")
+[ "$crld" = 1 ] || flags+=(--no-crld)
+echo "$(date -Is) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(nproc) CPUs; ${rounds} rounds of ${iters} timed iterations"
+for r in $(seq 1 "$rounds"); do
+  echo "round $r: PyTorch ..."
+  /usr/bin/python3 "$root/scripts/torch_workloads.py" "${flags[@]}" --json "$out/torch$r.json"
+  echo "round $r: crld4j ..."
+  "$root/bin/crld" bench-step "${flags[@]}" --json "$out/ours$r.json" > "$out/ours$r.log"
+done
+/usr/bin/python3 - "$out" "$rounds" <<'PY'
+import json, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+t = [json.load(open(f"{out}/torch{r}.json")) for r in range(1, rounds + 1)]
+o = [json.load(open(f"{out}/ours{r}.json")) for r in range(1, rounds + 1)]
+med = lambda d: d["images_per_s"]["median"]
+rows = [(f"{m} {k}", lambda d, m=m, k=k: d["models"][m][k]) for m in o[0]["models"] for k in ("inference_eval_no_grad", "train_step_sgd")]
+if "crld" in o[0]:
+    rows.append(("crld step", lambda d: d["crld"]))
+print(f"\n{'workload':<34}{'crld4j img/s':>13}{'PyTorch img/s':>15}   ratio per round -> median")
+for name, get in rows:
+    a = [med(get(d)) for d in o]
+    b = [med(get(d)) for d in t]
+    ratios = [x / y for x, y in zip(a, b)]
+    print(f"{name:<34}{statistics.median(a):>13.1f}{statistics.median(b):>15.1f}   "
+          + " ".join(f"{r:.2f}" for r in ratios) + f" -> {statistics.median(ratios):.2f}")
+print(f"\npeak RSS (whole process): crld4j {max(d['peak_rss_mb'] for d in o):.0f} MB, "
+      f"PyTorch {max(d['peak_rss_mb'] for d in t):.0f} MB")
 PY
-rm -rf "$out"
