@@ -2,6 +2,7 @@ package org.crld4j.autograd;
 
 import org.crld4j.kernels.BatchNorm;
 import org.crld4j.kernels.Conv2d;
+import org.crld4j.kernels.ConvEpilogue;
 import org.crld4j.kernels.ConvParams;
 import org.crld4j.kernels.Pool2d;
 import org.crld4j.kernels.Softmax;
@@ -114,6 +115,27 @@ public final class F {
             if (bias == null) return new Tensor[] {dx, dw};
             return new Tensor[] {dx, dw, bias.requiresGrad() ? Conv2d.backwardBias(g) : null};
         }, inputs);
+    }
+
+    /**
+     * Eval-mode {@code relu?(batch_norm(conv2d(x)) + residual?)} in one pass over each image's
+     * output (batch norm with running statistics), equal bit for bit to the separate ops. Only
+     * where no gradient is needed (a frozen teacher, evaluation): it records no graph.
+     */
+    public static Variable conv2dBatchNormEval(Variable x, Variable weight, Variable bias, ConvParams p,
+                                               Variable gamma, Variable beta, Tensor runningMean, Tensor runningVar, float eps,
+                                               Variable residual, boolean relu) {
+        if (Autograd.gradEnabled()) {
+            for (Variable v : new Variable[] {x, weight, bias, gamma, beta, residual})
+                if (v != null && v.requiresGrad())
+                    throw new IllegalStateException("conv2d+batch_norm (eval, fused): an input requires grad; use the separate ops");
+        }
+        ConvEpilogue e = ConvEpilogue.batchNorm(gamma == null ? null : gamma.data(), beta == null ? null : beta.data(),
+                runningMean, runningVar, eps, residual == null ? null : residual.data(), relu);
+        Tensor y = Conv2d.forward(x.data(), weight.data(), bias == null ? null : bias.data(), p, e);
+        return Autograd.record(relu ? "conv2d+bn+relu (eval)" : "conv2d+bn (eval)", y, g -> {
+            throw new IllegalStateException("unreachable: fused eval op has no backward");
+        }, x);
     }
 
     public static Variable maxPool2d(Variable x, Pool2d.Window w) {

@@ -65,12 +65,19 @@ public final class BatchNorm {
                 double is = 1.0 / Math.sqrt(var + eps);
                 mean[ch] = (float) mu;
                 invStd[ch] = (float) is;
-                float scale = (float) ((g == null ? 1 : g[ch]) * is);
-                float shift = (float) ((b == null ? 0 : b[ch]) - mu * (g == null ? 1 : g[ch]) * is);
+                float scale = scale(g, ch, is), shift = shift(g, b, ch, mu, is);
                 for (int i = 0; i < n; i++) affine(xs, ys, (i * c + ch) * inner, inner, scale, shift);
             }
         });
         return new Forward(y, mean, invStd);
+    }
+
+    /** gamma / sqrt(var + eps) for channel ch, given is = 1 / sqrt(var + eps). */
+    static float scale(float[] g, int ch, double is) { return (float) ((g == null ? 1 : g[ch]) * is); }
+
+    /** beta - mean * gamma / sqrt(var + eps). */
+    static float shift(float[] g, float[] b, int ch, double mu, double is) {
+        return (float) ((b == null ? 0 : b[ch]) - mu * (g == null ? 1 : g[ch]) * is);
     }
 
     /**

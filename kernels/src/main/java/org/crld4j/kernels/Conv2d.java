@@ -22,10 +22,18 @@ public final class Conv2d {
         return h[0];
     }
 
-    public static Tensor forward(Tensor x, Tensor weight, Tensor bias, ConvParams p) {
+    public static Tensor forward(Tensor x, Tensor weight, Tensor bias, ConvParams p) { return forward(x, weight, bias, p, null); }
+
+    /** As above, then the epilogue (eval-mode batch norm, residual, ReLU) on each image's output. */
+    public static Tensor forward(Tensor x, Tensor weight, Tensor bias, ConvParams p, ConvEpilogue epilogue) {
         ConvParams.Geometry g = p.geometry(x.shape(), weight.shape());
         checkBias(bias, g);
-        if (g.depthwise()) return Depthwise.forward(x, weight, bias, g);
+        if (epilogue != null) epilogue.check(g.outShape());
+        if (g.depthwise()) {
+            Tensor y = Depthwise.forward(x, weight, bias, g);
+            if (epilogue != null) Parallel.forEach(g.n(), n -> epilogue.apply(y.array(), n, g.k(), g.ohw()));
+            return y;
+        }
         Tensor xd = x.dense(), wd = weight.dense();
         Tensor y = Tensor.zeros(g.outShape());
         float[] xs = xd.array(), ws = wd.array(), ys = y.array();
@@ -41,6 +49,7 @@ public final class Conv2d {
                     Sgemm.gemm(w[grp], false, ohw, 1f, col == null ? xs : col, bOff, ohw, 0f, ys, n * kohw + grp * kg * ohw, ohw);
                 }
                 if (bs != null) addBias(ys, n * kohw, bs, g.k(), ohw);
+                if (epilogue != null) epilogue.apply(ys, n, g.k(), ohw);
             }
         });
         return y;

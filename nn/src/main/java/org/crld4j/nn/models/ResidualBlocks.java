@@ -4,6 +4,7 @@ import org.crld4j.autograd.Variable;
 import org.crld4j.nn.Module;
 import org.crld4j.nn.layers.BatchNorm2d;
 import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.ConvBn;
 import org.crld4j.nn.layers.Sequential;
 
 /**
@@ -42,9 +43,8 @@ final class ResidualBlocks {
         }
 
         @Override public Variable forward(Variable x) {
-            Variable y = bn1.forward(conv1.forward(x)).relu();
-            y = bn2.forward(conv2.forward(y));
-            return y.add(shortcut == null ? x : shortcut.forward(x)).relu();
+            Variable y = ConvBn.forward(conv1, bn1, x, null, true);
+            return ConvBn.forward(conv2, bn2, y, shortcut == null ? x : shortcut.forward(x), true);
         }
     }
 
@@ -67,10 +67,9 @@ final class ResidualBlocks {
         }
 
         @Override public Variable forward(Variable x) {
-            Variable y = bn1.forward(conv1.forward(x)).relu();
-            y = bn2.forward(conv2.forward(y)).relu();
-            y = bn3.forward(conv3.forward(y));
-            return y.add(shortcut == null ? x : shortcut.forward(x)).relu();
+            Variable y = ConvBn.forward(conv1, bn1, x, null, true);
+            y = ConvBn.forward(conv2, bn2, y, null, true);
+            return ConvBn.forward(conv3, bn3, y, shortcut == null ? x : shortcut.forward(x), true);
         }
     }
 
