@@ -30,7 +30,12 @@ class ConvKernelTest {
             "2,4,9,9, 8,3,3, 2,1,1, 4",    // depthwise, multiplier 2, stride 2
             "2,6,5,5, 9,3,3, 1,2,1, 3",    // grouped, padding 2
             "1,3,10,9, 2,3,2, 1,2,2, 1",   // dilation 2, rectangular kernel
-            "65,3,4,4, 5,3,3, 1,1,1, 1"    // more images than threads, uneven split
+            "65,3,4,4, 5,3,3, 1,1,1, 1",   // more images than threads, uneven split
+            "2,16,32,32, 8,3,3, 1,1,1, 1", // 16-pixel panels inside 32-wide rows, borders at both ends
+            "1,32,20,20, 6,3,3, 1,1,1, 1", // C*R*S = 288 > one k-block; 400 pixels, a partial panel
+            "1,2,40,40, 5,3,3, 1,1,1, 1",  // 1,600 pixels: several column blocks
+            "2,4,24,40, 4,3,3, 2,1,1, 1",  // stride 2, wide output
+            "1,3,9,30, 4,5,3, 1,2,2, 1"    // dilation 2, taps falling wholly in the padding
     })
     void fastMatchesReference(int n, int c, int h, int w, int k, int r, int s, int stride, int pad, int dil, int groups) {
         Rng rng = new Rng(n * 31L + c * 7L + k);
