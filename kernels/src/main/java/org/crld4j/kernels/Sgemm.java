@@ -69,12 +69,13 @@ public final class Sgemm {
                             float beta, float[] c, int cOff, int ldc) {
         if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("sgemm: negative size m=" + m + " n=" + n + " k=" + k);
         if (m == 0 || n == 0) return;
-        scale(c, cOff, ldc, m, n, beta);
-        if (k == 0 || alpha == 0f) return;
+        if (k == 0 || alpha == 0f) { scale(c, cOff, ldc, m, n, beta); return; }
+        boolean overwrite = beta == 0f; // the first k-block stores instead of adding: no zeroing pass
+        if (!overwrite) scale(c, cOff, ldc, m, n, beta);
         long work = (long) m * n * k;
         int parts = work < PARALLEL_MIN_WORK ? 1 : Parallel.parts(Math.max(m / MR, n / NR));
         if (parts <= 1) {
-            blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            blocked(null, transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
             return;
         }
         boolean splitRows = (long) m * 2 >= n || n < parts * NR;
@@ -82,13 +83,13 @@ public final class Sgemm {
             int panels = (m + MR - 1) / MR;
             Parallel.forRange(panels, (p, s, e) -> {
                 int r0 = s * MR, r1 = Math.min(m, e * MR);
-                if (r1 > r0) blocked(transA, transB, r0, r1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                if (r1 > r0) blocked(null, transA, transB, r0, r1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
             });
         } else {
             int panels = (n + NR - 1) / NR;
             Parallel.forRange(panels, (p, s, e) -> {
                 int c0 = s * NR, c1 = Math.min(n, e * NR);
-                if (c1 > c0) blocked(transA, transB, 0, m, c0, c1, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                if (c1 > c0) blocked(null, transA, transB, 0, m, c0, c1, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
             });
         }
     }
@@ -133,17 +134,18 @@ public final class Sgemm {
                             float beta, float[] c, int cOff, int ldc) {
         int m = a.m, k = a.k;
         if (m == 0 || n == 0) return;
-        scale(c, cOff, ldc, m, n, beta);
-        if (k == 0 || alpha == 0f) return;
+        if (k == 0 || alpha == 0f) { scale(c, cOff, ldc, m, n, beta); return; }
+        boolean overwrite = beta == 0f;
+        if (!overwrite) scale(c, cOff, ldc, m, n, beta);
         int parts = (long) m * n * k < PARALLEL_MIN_WORK ? 1 : Parallel.parts(n / NR);
         if (parts <= 1) {
-            blocked(a, false, transB, 0, m, 0, n, k, alpha, null, 0, 0, b, bOff, ldb, c, cOff, ldc);
+            blocked(a, false, transB, 0, m, 0, n, k, alpha, null, 0, 0, b, bOff, ldb, c, cOff, ldc, overwrite);
             return;
         }
         int panels = (n + NR - 1) / NR;
         Parallel.forRange(panels, (p, s0, e0) -> {
             int c0 = s0 * NR, c1 = Math.min(n, e0 * NR);
-            if (c1 > c0) blocked(a, false, transB, 0, m, c0, c1, k, alpha, null, 0, 0, b, bOff, ldb, c, cOff, ldc);
+            if (c1 > c0) blocked(a, false, transB, 0, m, c0, c1, k, alpha, null, 0, 0, b, bOff, ldb, c, cOff, ldc, overwrite);
         });
     }
 
@@ -156,17 +158,14 @@ public final class Sgemm {
         }
     }
 
-    /** Sequential blocked GEMM on rows [i0, i1) and columns [j0, j1) of C. */
-    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc) {
-        blocked(null, transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    }
-
-    /** As above; with {@code packed} non-null, A's blocks come ready-packed (rows [0, m), i0 = 0, i1 = m). */
+    /**
+     * Sequential blocked GEMM on rows [i0, i1) and columns [j0, j1) of C; with {@code packed}
+     * non-null, A's blocks come ready-packed (rows [0, m), i0 = 0, i1 = m). With {@code overwrite}
+     * the first k-block stores its products into C instead of adding them (beta = 0).
+     */
     private static void blocked(PackedA packed, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc) {
+                                float[] c, int cOff, int ldc, boolean overwrite) {
         float[] bp = PACK_B.get();
         float[] ap = packed == null ? PACK_A.get() : null;
         for (int jc = j0; jc < j1; jc += NC) {
@@ -174,6 +173,7 @@ public final class Sgemm {
             int step = kcStep(k);
             for (int pc = 0; pc < k; pc += step) {
                 int kc = Math.min(step, k - pc);
+                boolean store = overwrite && pc == 0;
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, PAD);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -185,13 +185,15 @@ public final class Sgemm {
                             int cols = Math.min(NR, nc - jr);
                             int cAt = cOff + (ic + ir) * ldc + jc + jr;
                             if (rows == MR && cols == NR) {
-                                kernel(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, c, cAt, ldc);
+                                kernel(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, c, cAt, ldc, store);
                             } else {
                                 float[] edge = EDGE.get();
-                                java.util.Arrays.fill(edge, 0f);
-                                kernel(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, edge, 0, NR);
-                                for (int r = 0; r < rows; r++)
-                                    for (int q = 0; q < cols; q++) c[cAt + r * ldc + q] += edge[r * NR + q];
+                                kernel(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, edge, 0, NR, true);
+                                for (int r = 0; r < rows; r++) {
+                                    int row = cAt + r * ldc;
+                                    if (store) System.arraycopy(edge, r * NR, c, row, cols);
+                                    else for (int q = 0; q < cols; q++) c[row + q] += edge[r * NR + q];
+                                }
                             }
                         }
                     }
@@ -245,7 +247,7 @@ public final class Sgemm {
     }
 
     /** C[4 x NR] += alpha * Apanel[4 x kc] * Bpanel[kc x NR]: eight vector accumulators, 2 loads and 4 memory broadcasts per 8 FMAs. */
-    static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float alpha, float[] c, int cAt, int ldc) {
+    static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float alpha, float[] c, int cAt, int ldc, boolean store) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -268,6 +270,13 @@ public final class Sgemm {
             c20 = c20.mul(alpha); c21 = c21.mul(alpha); c30 = c30.mul(alpha); c31 = c31.mul(alpha);
         }
         int r1 = cAt + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (store) {
+            c00.intoArray(c, cAt); c01.intoArray(c, cAt + L);
+            c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+            return;
+        }
         FloatVector.fromArray(SPECIES, c, cAt).add(c00).intoArray(c, cAt);
         FloatVector.fromArray(SPECIES, c, cAt + L).add(c01).intoArray(c, cAt + L);
         FloatVector.fromArray(SPECIES, c, r1).add(c10).intoArray(c, r1);

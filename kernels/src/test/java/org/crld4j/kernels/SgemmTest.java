@@ -32,4 +32,16 @@ class SgemmTest {
             }
         }
     }
+
+    /** beta = 0 overwrites C (NaNs there do not propagate), through the pre-packed path too, edges included. */
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"4,16,8", "37,41,300", "130,70,200"})
+    void betaZeroOverwritesWithPackedA(int m, int n, int k) {
+        Rng rng = new Rng(m + n + k);
+        float[] a = random(rng, m * k), b = random(rng, k * n), c = new float[m * n], ref = new float[m * n];
+        java.util.Arrays.fill(c, Float.NaN);
+        Sgemm.gemm(Sgemm.pack(false, m, k, a, 0, k), false, n, 1f, b, 0, n, 0f, c, 0, n);
+        ReferenceBackend.referenceGemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, ref, 0, n);
+        for (int i = 0; i < ref.length; i++) assertEquals(ref[i], c[i], 1e-5 * k + 1e-5, "at " + i);
+    }
 }
