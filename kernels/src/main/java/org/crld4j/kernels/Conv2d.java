@@ -41,12 +41,21 @@ public final class Conv2d {
         int kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
         Sgemm.PackedA[] w = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) w[grp] = Sgemm.pack(false, kg, crs, ws, grp * kg * crs, crs);
+        int rows = chunkRows(g);
         Parallel.forRange(g.n(), (part, n0, n1) -> {
-            float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
+            float[] col = g.pointwise() ? null : colBuffer(crs * rows * g.ow());
             for (int n = n0; n < n1; n++) {
                 for (int grp = 0; grp < g.groups(); grp++) {
-                    int bOff = columns(xs, n, grp, g, col);
-                    Sgemm.gemm(w[grp], false, ohw, 1f, col == null ? xs : col, bOff, ohw, 0f, ys, n * kohw + grp * kg * ohw, ohw);
+                    int yOff = n * kohw + grp * kg * ohw;
+                    if (col == null) {
+                        Sgemm.gemm(w[grp], false, ohw, 1f, xs, pointwiseOffset(n, grp, g), ohw, 0f, ys, yOff, ohw);
+                        continue;
+                    }
+                    for (int y0 = 0; y0 < g.oh(); y0 += rows) {
+                        int y1 = Math.min(g.oh(), y0 + rows), q = (y1 - y0) * g.ow();
+                        Im2col.im2col(xs, n * g.c() * g.hw(), g, grp * g.cg(), y0, y1, col);
+                        Sgemm.gemm(w[grp], false, q, 1f, col, 0, q, 0f, ys, yOff + y0 * g.ow(), ohw);
+                    }
                 }
                 if (bs != null) addBias(ys, n * kohw, bs, g.k(), ohw);
                 if (epilogue != null) epilogue.apply(ys, n, g.k(), ohw);
@@ -55,15 +64,23 @@ public final class Conv2d {
         return y;
     }
 
+    /** Floats of column matrix per chunk: built and consumed while it still sits in L2. */
+    static final int COLUMN_CHUNK = 1 << 16;
+
     /**
-     * The [C/g*R*S, OH*OW] column matrix of image n, group grp: for a 1x1 stride-1 convolution the
-     * input itself (col is null; returns the offset into the input), else im2col into col (offset 0).
+     * Output rows per column-matrix chunk. The whole matrix is R*S times the input, 2.4 MB per image
+     * for the 64-channel 32x32 convolutions of the CIFAR ResNets: built at once it goes out to L3
+     * and back (two threads doing that ran no faster than one). Chunks make narrow products, which
+     * cost more than they save below about 1 MB, so smaller matrices are built whole.
      */
-    private static int columns(float[] xs, int n, int grp, ConvParams.Geometry g, float[] col) {
-        int imageOff = n * g.c() * g.hw();
-        if (col == null) return imageOff + grp * g.cg() * g.hw();
-        Im2col.im2col(xs, imageOff, g, grp * g.cg(), col);
-        return 0;
+    static int chunkRows(ConvParams.Geometry g) {
+        if ((long) g.crs() * g.ohw() <= 4L * COLUMN_CHUNK) return g.oh();
+        return Math.max(1, Math.min(g.oh(), COLUMN_CHUNK / Math.max(1, g.crs() * g.ow())));
+    }
+
+    /** For a 1x1 stride-1 convolution the column matrix of image n, group grp is the input itself. */
+    private static int pointwiseOffset(int n, int grp, ConvParams.Geometry g) {
+        return n * g.c() * g.hw() + grp * g.cg() * g.hw();
     }
 
     static void addBias(float[] y, int off, float[] b, int k, int hw) {
@@ -85,16 +102,20 @@ public final class Conv2d {
         int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
         Sgemm.PackedA[] wt = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) wt[grp] = Sgemm.pack(true, crs, kg, ws, grp * kg * crs, crs);
+        int rows = chunkRows(g);
         Parallel.forRange(g.n(), (part, n0, n1) -> {
-            float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
+            float[] col = g.pointwise() ? null : colBuffer(crs * rows * g.ow());
             for (int n = n0; n < n1; n++) {
                 for (int grp = 0; grp < g.groups(); grp++) {
                     int dyOff = n * kohw + grp * kg * ohw;
                     if (g.pointwise()) {
                         Sgemm.gemm(wt[grp], false, ohw, 1f, dys, dyOff, ohw, 0f, dxs, n * chw + grp * g.cg() * g.hw(), ohw);
-                    } else {
-                        Sgemm.gemm(wt[grp], false, ohw, 1f, dys, dyOff, ohw, 0f, col, 0, ohw);
-                        Im2col.col2im(col, g, dxs, n * chw, grp * g.cg());
+                        continue;
+                    }
+                    for (int y0 = 0; y0 < g.oh(); y0 += rows) { // col[:, chunk] = W^T dy[:, chunk], scattered back
+                        int y1 = Math.min(g.oh(), y0 + rows), q = (y1 - y0) * g.ow();
+                        Sgemm.gemm(wt[grp], false, q, 1f, dys, dyOff + y0 * g.ow(), ohw, 0f, col, 0, q);
+                        Im2col.col2im(col, g, y0, y1, dxs, n * chw, grp * g.cg());
                     }
                 }
             }
@@ -110,17 +131,26 @@ public final class Conv2d {
         Tensor dyd = dy.dense(), xd = x.dense();
         float[] dys = dyd.array(), xs = xd.array();
         int kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
-        int size = g.k() * crs;
+        int size = g.k() * crs, rows = chunkRows(g);
         int parts = Parallel.parts(g.n());
         float[][] partial = new float[parts][];
         Parallel.forRange(g.n(), (part, n0, n1) -> {
             float[] dw = new float[size];
-            float[] col = g.pointwise() ? null : colBuffer(crs * ohw);
+            float[] col = g.pointwise() ? null : colBuffer(crs * rows * g.ow());
             for (int n = n0; n < n1; n++) {
                 for (int grp = 0; grp < g.groups(); grp++) {
-                    int bOff = columns(xs, n, grp, g, col);
-                    Sgemm.gemm(false, true, kg, crs, ohw, 1f, dys, n * kohw + grp * kg * ohw, ohw, col == null ? xs : col, bOff, ohw,
-                            1f, dw, grp * kg * crs, crs);
+                    int dyOff = n * kohw + grp * kg * ohw;
+                    if (col == null) {
+                        Sgemm.gemm(false, true, kg, crs, ohw, 1f, dys, dyOff, ohw, xs, pointwiseOffset(n, grp, g), ohw,
+                                1f, dw, grp * kg * crs, crs);
+                        continue;
+                    }
+                    for (int y0 = 0; y0 < g.oh(); y0 += rows) { // dw += dy[:, chunk] col[chunk]^T
+                        int y1 = Math.min(g.oh(), y0 + rows), q = (y1 - y0) * g.ow();
+                        Im2col.im2col(xs, n * g.c() * g.hw(), g, grp * g.cg(), y0, y1, col);
+                        Sgemm.gemm(false, true, kg, crs, q, 1f, dys, dyOff + y0 * g.ow(), ohw, col, 0, q,
+                                1f, dw, grp * kg * crs, crs);
+                    }
                 }
             }
             partial[part] = dw;

@@ -4,19 +4,22 @@ package org.crld4j.kernels;
 final class Im2col {
     private Im2col() {}
 
-    /** col[(c*R + r)*S + s][oh*OW + ow] = x[c0 + c, oh*sh - ph + r*dh, ow*sw - pw + s*dw], 0 outside. */
-    static void im2col(float[] x, int xOff, ConvParams.Geometry g, int c0, float[] col) {
+    /**
+     * Output rows [y0, y1) of the column matrix: col[(c*R + r)*S + s][(oh - y0)*OW + ow] =
+     * x[c0 + c, oh*sh - ph + r*dh, ow*sw - pw + s*dw], 0 outside.
+     */
+    static void im2col(float[] x, int xOff, ConvParams.Geometry g, int c0, int y0, int y1, float[] col) {
         ConvParams p = g.p();
-        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), sw = p.strideW();
+        int h = g.h(), w = g.w(), ow = g.ow(), sw = p.strideW(), width = (y1 - y0) * ow;
         int row = 0;
         for (int c = 0; c < g.cg(); c++) {
             int plane = xOff + (c0 + c) * h * w;
             for (int r = 0; r < g.r(); r++) {
                 for (int s = 0; s < g.s(); s++, row++) {
-                    int dst = row * oh * ow;
+                    int dst = row * width;
                     int colShift = s * p.dilW() - p.padW();
                     int lo = lowerOut(colShift, sw), hi = upperOut(colShift, sw, w, ow);
-                    for (int y = 0; y < oh; y++, dst += ow) {
+                    for (int y = y0; y < y1; y++, dst += ow) {
                         int ih = y * p.strideH() - p.padH() + r * p.dilH();
                         if (ih < 0 || ih >= h || lo > hi) {
                             java.util.Arrays.fill(col, dst, dst + ow, 0f);
@@ -33,19 +36,19 @@ final class Im2col {
         }
     }
 
-    /** dx[c0 + c, ...] += the column entries that im2col read from there. */
-    static void col2im(float[] col, ConvParams.Geometry g, float[] dx, int dxOff, int c0) {
+    /** dx[c0 + c, ...] += the column entries (output rows [y0, y1)) that im2col read from there. */
+    static void col2im(float[] col, ConvParams.Geometry g, int y0, int y1, float[] dx, int dxOff, int c0) {
         ConvParams p = g.p();
-        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), sw = p.strideW();
+        int h = g.h(), w = g.w(), ow = g.ow(), sw = p.strideW(), width = (y1 - y0) * ow;
         int row = 0;
         for (int c = 0; c < g.cg(); c++) {
             int plane = dxOff + (c0 + c) * h * w;
             for (int r = 0; r < g.r(); r++) {
                 for (int s = 0; s < g.s(); s++, row++) {
-                    int src = row * oh * ow;
+                    int src = row * width;
                     int colShift = s * p.dilW() - p.padW();
                     int lo = lowerOut(colShift, sw), hi = upperOut(colShift, sw, w, ow);
-                    for (int y = 0; y < oh; y++, src += ow) {
+                    for (int y = y0; y < y1; y++, src += ow) {
                         int ih = y * p.strideH() - p.padH() + r * p.dilH();
                         if (ih < 0 || ih >= h) continue;
                         int dst = plane + ih * w + colShift;
