@@ -16,12 +16,12 @@ for side in A B; do
   rev="$1"; shift || true
   mkdir -p "$tmp/$side/src" "$tmp/$side/classes"
   git -C "$root" archive "$rev" tensor/src/main kernels/src/main | tar -x -C "$tmp/$side/src"
-  "$JAVA_HOME/bin/javac" -nowarn -XDsuppressNotes --add-modules jdk.incubator.vector -d "$tmp/$side/classes" \
-    $(find "$tmp/$side/src" -name '*.java') 2>&1 | grep -v -e incubat -e '^1 warning' || true
+  "$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -d "$tmp/$side/classes" \
+    $(find "$tmp/$side/src" -name '*.java') > "$tmp/javac.log" 2>&1 || { cat "$tmp/javac.log" >&2; exit 1; }
   cp -r "$tmp/$side/src/kernels/src/main/resources/." "$tmp/$side/classes/" 2>/dev/null || true
   mkdir -p "$tmp/$side/runner"
   "$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp "$tmp/$side/classes" -d "$tmp/$side/runner" \
-    "$root/scripts/ab/ConvRun.java" 2>&1 | grep -v -e incubat -e '^1 warning' || true
+    "$root/scripts/ab/ConvRun.java" > "$tmp/javac.log" 2>&1 || { cat "$tmp/javac.log" >&2; exit 1; }
   cp -r "$tmp/$side/runner/." "$tmp/$side/classes/"
 done
 mkdir -p "$tmp/main"
