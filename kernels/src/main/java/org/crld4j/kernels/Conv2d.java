@@ -96,6 +96,8 @@ public final class Conv2d {
         ConvParams.Geometry g = p.geometry(xShape, weight.shape());
         checkGrad(dy, g);
         if (g.depthwise()) return Depthwise.backwardInput(dy, weight, g);
+        if (asForwardConvolution(g)) return forward(dy, flippedTransposed(weight.dense(), g), null,
+                new ConvParams(1, 1, g.r() - 1 - p.padH(), g.s() - 1 - p.padW(), 1, 1, 1));
         Tensor dyd = dy.dense(), wd = weight.dense();
         Tensor dx = Tensor.zeros(xShape);
         float[] dys = dyd.array(), ws = wd.array(), dxs = dx.array();
@@ -121,6 +123,29 @@ public final class Conv2d {
             }
         });
         return dx;
+    }
+
+    /**
+     * A stride-1, undilated, ungrouped convolution's input gradient is itself a convolution: of dy
+     * with the weights transposed (K <-> C) and flipped, padded by R-1-pad. That product is deep
+     * (K*R*S) and writes dx directly, where GEMM-then-col2im writes a column matrix R*S times
+     * larger than dx and scatters it back.
+     */
+    private static boolean asForwardConvolution(ConvParams.Geometry g) {
+        ConvParams p = g.p();
+        return p.groups() == 1 && p.strideH() == 1 && p.strideW() == 1 && p.dilH() == 1 && p.dilW() == 1
+                && !g.pointwise() && p.padH() <= g.r() - 1 && p.padW() <= g.s() - 1;
+    }
+
+    /** w' [C, K, R, S] with w'[c, k, r, s] = w[k, c, R-1-r, S-1-s]. */
+    private static Tensor flippedTransposed(Tensor w, ConvParams.Geometry g) {
+        int k = g.k(), c = g.c(), r = g.r(), s = g.s(), rs = r * s;
+        float[] src = w.array(), dst = new float[k * c * rs];
+        int off = w.offset();
+        for (int kk = 0; kk < k; kk++)
+            for (int cc = 0; cc < c; cc++)
+                for (int t = 0; t < rs; t++) dst[(cc * k + kk) * rs + (rs - 1 - t)] = src[off + (kk * c + cc) * rs + t];
+        return Tensor.wrap(dst, c, k, r, s);
     }
 
     /** dL/dweight given dL/dy and the forward input. */

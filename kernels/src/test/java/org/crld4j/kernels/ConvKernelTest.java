@@ -37,7 +37,9 @@ class ConvKernelTest {
             "2,4,24,40, 4,3,3, 2,1,1, 1",  // stride 2, wide output
             "1,3,9,30, 4,5,3, 1,2,2, 1",   // dilation 2, taps falling wholly in the padding
             "1,64,32,32, 4,3,3, 1,1,1, 1", // column matrix built in chunks of output rows (last one short)
-            "1,32,66,66, 4,3,3, 2,1,1, 1"  // chunks with stride 2 and an odd output size
+            "1,32,66,66, 4,3,3, 2,1,1, 1", // chunks with stride 2 and an odd output size
+            "2,3,8,9, 4,3,5, 1,0,1, 1",    // input gradient as a flipped convolution: no padding, 3x5 kernel
+            "1,2,5,6, 3,3,3, 1,3,1, 1"     // padding beyond R-1: the GEMM + col2im input gradient
     })
     void fastMatchesReference(int n, int c, int h, int w, int k, int r, int s, int stride, int pad, int dil, int groups) {
         Rng rng = new Rng(n * 31L + c * 7L + k);
