@@ -6,7 +6,10 @@ import org.crld4j.tensor.Tensor;
 /**
  * Fast 2-D convolution, NCHW, forward and both backward passes.
  * Shapes: x [N, C, H, W], weight [K, C/g, R, S], y [N, K, OH, OW].
- * General groups: im2col + SGEMM per image and group (1x1 stride-1 convolutions skip im2col);
+ * General groups: im2col + SGEMM per image and group, the column matrix built in L2-sized chunks
+ * of output rows (1x1 stride-1 convolutions use the input itself); the input gradient of stride-1
+ * convolutions is a forward convolution of dy with flipped weights, of others SGEMM + col2im;
+ * an optional {@link ConvEpilogue} finishes each image's output (eval-mode BN, residual, ReLU);
  * depthwise (one input channel per group): direct loops, see {@link Depthwise}.
  * Images are spread over the thread pool; the weight gradient sums one partial per thread range in
  * a fixed order, so results depend only on the thread count. {@link ReferenceConv2d} is the yardstick.
