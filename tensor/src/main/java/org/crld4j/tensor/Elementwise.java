@@ -90,16 +90,6 @@ final class Elementwise {
         return out;
     }
 
-    /** g where x > 0, else 0: ReLU's backward in one pass. */
-    static Tensor reluBackward(Tensor g, Tensor x) {
-        Tensor gc = g.contiguous(), xc = x.contiguous();
-        Tensor out = Tensor.zeros(x.shape());
-        float[] o = out.array(), ga = gc.array(), xa = xc.array();
-        int go = gc.offset(), xo = xc.offset();
-        for (int i = 0; i < o.length; i++) o[i] = xa[xo + i] > 0f ? ga[go + i] : 0f;
-        return out;
-    }
-
     /** out = f(src) where src broadcasts to out's shape. */
     static void unaryInto(Tensor out, Tensor src, FloatUnaryOperator f) {
         int[] shape = out.shape();

@@ -426,9 +426,6 @@ public final class Tensor {
     public Tensor sqrt() { return Elementwise.unary(this, Elementwise.Unary.SQRT, 0f, 0f); }
     public Tensor abs() { return Elementwise.unary(this, Elementwise.Unary.ABS, 0f, 0f); }
     public Tensor relu() { return Elementwise.unary(this, Elementwise.Unary.RELU, 0f, 0f); }
-
-    /** ReLU's backward: this (the upstream gradient) where x > 0, else 0. */
-    public Tensor reluBackward(Tensor x) { return Elementwise.reluBackward(this, x); }
     public Tensor sign() { return Elementwise.unary(this, Elementwise.Unary.SIGN, 0f, 0f); }
     public Tensor reciprocal() { return map(x -> 1f / x); }
 
