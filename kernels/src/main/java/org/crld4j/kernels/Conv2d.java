@@ -41,6 +41,11 @@ public final class Conv2d {
         Tensor y = Tensor.zeros(g.outShape());
         float[] xs = xd.array(), ws = wd.array(), ys = y.array();
         float[] bs = bias == null ? null : bias.dense().array();
+        if (Winograd.applies(g)) {
+            Sgemm.PackedA[] u = Winograd.transformWeights(ws, 0, g.k(), g.c());
+            Parallel.forRange(g.n(), (part, n0, n1) -> Winograd.forward(xs, u, ys, g, n0, n1, bs, epilogue));
+            return y;
+        }
         int kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
         Sgemm.PackedA[] w = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) w[grp] = Sgemm.pack(false, kg, crs, ws, grp * kg * crs, crs);

@@ -39,7 +39,12 @@ class ConvKernelTest {
             "1,64,32,32, 4,3,3, 1,1,1, 1", // column matrix built in chunks of output rows (last one short)
             "1,32,66,66, 4,3,3, 2,1,1, 1", // chunks with stride 2 and an odd output size
             "2,3,8,9, 4,3,5, 1,0,1, 1",    // input gradient as a flipped convolution: no padding, 3x5 kernel
-            "1,2,5,6, 3,3,3, 1,3,1, 1"     // padding beyond R-1: the GEMM + col2im input gradient
+            "1,2,5,6, 3,3,3, 1,3,1, 1",    // padding beyond R-1: the GEMM + col2im input gradient
+            "3,16,8,8, 16,3,3, 1,1,1, 1",  // Winograd F(2x2, 3x3), tiles spanning images
+            "2,20,7,9, 17,3,3, 1,1,1, 1",  // Winograd: odd output sizes (clipped tiles), odd filter count
+            "2,16,6,5, 24,3,3, 1,0,1, 1",  // Winograd without padding; its input gradient pads by 2
+            "5,24,33,3, 32,3,3, 1,1,1, 1", // Winograd: 17 x 2 tiles per image
+            "2,128,18,17, 128,3,3, 1,1,1, 1" // Winograd: chunks of 64 tiles ending inside an image
     })
     void fastMatchesReference(int n, int c, int h, int w, int k, int r, int s, int stride, int pad, int dil, int groups) {
         Rng rng = new Rng(n * 31L + c * 7L + k);
