@@ -20,6 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  * column, so the input rows are first split into even and odd columns (E[m] = row[2m - pad],
  * O[m] = row[2m + 1 - pad]); a tile's four columns are then E[m], O[m], E[m+1], O[m+1], all
  * unit-stride loads. The output transform interleaves its even and odd columns back the same way.
+ *
+ * <p>The weight gradient is the same construction turned around, F(3x3, 2x2): each tile's 2x2
+ * block of dy plays the filter and the 3x3 gradient the output, so P[xi] = sum over tiles of
+ * E[xi] V[xi]^T [K, C] (E the transformed dy tiles) and dw = A'^T P A' once at the end; the
+ * products contract over the tiles, a deep dimension, which SGEMM likes.
+ *
  * Every output element is summed in an order fixed by C alone (SGEMM's k-blocks), whatever the
  * chunking or thread count, so results are reproducible. Rounding differs from direct convolution
  * by a few ulps of the larger terms (the transforms add and subtract before multiplying);
@@ -235,5 +241,102 @@ final class Winograd {
             y[o + 2 * t + 1] = out[odd + t];
         }
         if ((ow & 1) != 0) y[o + ow - 1] = out[even + pairs];
+    }
+    // ---- weight gradient: F(3x3, 2x2), the 2x2 tiles of dy as the "filter", the 3x3 gradient as the output ----
+
+    /** Floats of V and E per weight-gradient chunk: large, since the tiles are the products' depth. */
+    static final int WEIGHT_CHUNK_FLOATS = 1 << 19;
+
+    /**
+     * dL/dw[k, c] = sum over tiles of the correlation of the tile's 4x4 input window with its 2x2
+     * block of dy. Per chunk: V as in the forward pass, E[xi] = (G' e G'^T)[xi] [K, T'] for each
+     * dy tile e with G' = [1 0; 1 1; 1 -1; 0 -1] (the halves of F(3x3, 2x2)'s G are applied at the
+     * end, exactly), and P[xi] += E[xi] V[xi]^T. Adds images [n0, n1) into p [16, K, C].
+     */
+    static void backwardWeight(float[] x, float[] dy, ConvParams.Geometry g, int n0, int n1, float[] p) {
+        int c = g.c(), k = g.k(), th = (g.oh() + 1) / 2, tw = (g.ow() + 1) / 2;
+        int chunk = Math.max(1, WEIGHT_CHUNK_FLOATS / (16 * (c + k) * tw)), ld = chunk * tw, tileRows = (n1 - n0) * th;
+        int vPlane = c * ld + PLANE_PAD, ePlane = k * ld + PLANE_PAD, width = splitWidth(tw);
+        float[][] buf = BUFFERS.get();
+        float[] v = grow(buf, 0, 16 * vPlane), e = grow(buf, 1, 16 * ePlane);
+        float[] split = grow(buf, 2, 2 * (2 * chunk + 2) * width), dySplit = grow(buf, 3, 4 * width);
+        for (int r0 = 0; r0 < tileRows; r0 += chunk) {
+            int rows = Math.min(chunk, tileRows - r0), count = rows * tw;
+            inputTransform(x, g, n0, r0, rows, split, width, v, ld, vPlane);
+            gradientTransform(dy, g, n0, r0, rows, dySplit, width, e, ld, ePlane);
+            for (int xi = 0; xi < 16; xi++)
+                Sgemm.gemm(false, true, k, c, count, 1f, e, xi * ePlane, ld, v, xi * vPlane, ld, 1f, p, xi * k * c, c);
+        }
+    }
+
+    /**
+     * E[xi][k][j] = (G' e G'^T)[xi] for the 2x2 block e of dy at each of the chunk's tiles (zero
+     * beyond odd edges): e's rows combined (e0, e0 + e1, e0 - e1, -e1), then each result's columns.
+     */
+    private static void gradientTransform(float[] dy, ConvParams.Geometry g, int n0, int r0, int rows, float[] split, int width,
+                                          float[] e, int ld, int plane) {
+        int k = g.k(), oh = g.oh(), ow = g.ow(), ohw = oh * ow, th = (oh + 1) / 2, tw = (ow + 1) / 2;
+        int e0 = 0, o0 = width, e1 = 2 * width, o1 = 3 * width;
+        for (int kk = 0; kk < k; kk++) {
+            for (int r = r0; r < r0 + rows; r++) {
+                int n = n0 + r / th, oy = 2 * (r % th), row = (n * k + kk) * ohw + oy * ow;
+                boolean second = oy + 1 < oh;
+                for (int t = 0; t < tw; t++) {
+                    int ox = 2 * t;
+                    boolean right = ox + 1 < ow;
+                    split[e0 + t] = dy[row + ox];
+                    split[o0 + t] = right ? dy[row + ox + 1] : 0f;
+                    split[e1 + t] = second ? dy[row + ow + ox] : 0f;
+                    split[o1 + t] = second && right ? dy[row + ow + ox + 1] : 0f;
+                }
+                int at = kk * ld + (r - r0) * tw;
+                for (int t = 0; t < tw; t += L, at += L) {
+                    FloatVector a0 = load(split, e0 + t), a1 = load(split, o0 + t);
+                    FloatVector b0 = load(split, e1 + t), b1 = load(split, o1 + t);
+                    gradientColumns(a0, a1, e, at, plane);
+                    gradientColumns(a0.add(b0), a1.add(b1), e, at + 4 * plane, plane);
+                    gradientColumns(a0.sub(b0), a1.sub(b1), e, at + 8 * plane, plane);
+                    gradientColumns(b0.neg(), b1.neg(), e, at + 12 * plane, plane);
+                }
+            }
+        }
+    }
+
+    /** Columns c0, c1 of one combined row to four planes: c0, c0 + c1, c0 - c1, -c1. */
+    private static void gradientColumns(FloatVector c0, FloatVector c1, float[] e, int at, int plane) {
+        c0.intoArray(e, at);
+        c0.add(c1).intoArray(e, at + plane);
+        c0.sub(c1).intoArray(e, at + 2 * plane);
+        c1.neg().intoArray(e, at + 3 * plane);
+    }
+
+    /**
+     * dw [K, C, 3, 3] = A^T (S P S) A from the summed P [16, K, C], with A^T = [1 1 1 0; 0 1 -1 0;
+     * 0 1 1 1] and S = diag(1, 1/2, 1/2, 1) (F(3x3, 2x2)'s G without its halves, which are exact).
+     */
+    static float[] weightOutput(float[] p, int k, int c) {
+        int plane = k * c;
+        float[] dw = new float[plane * 9];
+        float[] q = new float[16];
+        for (int i = 0; i < plane; i++) {
+            for (int xi = 0; xi < 16; xi++) {
+                float sRow = (xi >> 2) == 1 || (xi >> 2) == 2 ? 0.5f : 1f, sCol = (xi & 3) == 1 || (xi & 3) == 2 ? 0.5f : 1f;
+                q[xi] = p[xi * plane + i] * sRow * sCol;
+            }
+            int o = i * 9;
+            for (int col = 0; col < 4; col++) { // rows of A^T q, kept in q's first three rows
+                float q0 = q[col], q1 = q[4 + col], q2 = q[8 + col], q3 = q[12 + col];
+                q[col] = q0 + q1 + q2;
+                q[4 + col] = q1 - q2;
+                q[8 + col] = q1 + q2 + q3;
+            }
+            for (int row = 0; row < 3; row++) { // then (A^T q) A
+                float a0 = q[4 * row], a1 = q[4 * row + 1], a2 = q[4 * row + 2], a3 = q[4 * row + 3];
+                dw[o + 3 * row] = a0 + a1 + a2;
+                dw[o + 3 * row + 1] = a1 - a2;
+                dw[o + 3 * row + 2] = a1 + a2 + a3;
+            }
+        }
+        return dw;
     }
 }
