@@ -170,32 +170,37 @@ final class Winograd {
     }
 
     /**
-     * One tile row: B^T d B with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], d's rows combined
+     * One tile row: B^T d B with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]: d's rows combined
      * first (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then each result's columns the same way; element
-     * xi = 4 * row + column goes to v[at + xi * plane + tile].
+     * xi = 4 * row + column goes to v[at + xi * plane + tile]. One combined row per call keeps each
+     * compiled loop small enough for C2 to inline every vector operation (a single loop for all
+     * four hit its node limit, and vectors passed to a call that was not inlined are boxed).
      */
     private static void transformInputRow(float[] s, int base, int width, int tw, float[] v, int at, int plane) {
-        int e0 = base, o0 = e0 + width, e1 = o0 + width, o1 = e1 + width;
-        int e2 = o1 + width, o2 = e2 + width, e3 = o2 + width, o3 = e3 + width;
-        for (int mm = 0; mm < tw; mm += L, at += L) {
-            // rows combined, at columns E[m], O[m], E[m+1], O[m+1]
-            FloatVector d1e = load(s, e1 + mm), d2e = load(s, e2 + mm), d1o = load(s, o1 + mm), d2o = load(s, o2 + mm);
-            FloatVector d1E = load(s, e1 + mm + 1), d2E = load(s, e2 + mm + 1), d1O = load(s, o1 + mm + 1), d2O = load(s, o2 + mm + 1);
-            columns(load(s, e0 + mm).sub(d2e), load(s, o0 + mm).sub(d2o), load(s, e0 + mm + 1).sub(d2E), load(s, o0 + mm + 1).sub(d2O),
-                    v, at, plane);
-            columns(d1e.add(d2e), d1o.add(d2o), d1E.add(d2E), d1O.add(d2O), v, at + 4 * plane, plane);
-            columns(d2e.sub(d1e), d2o.sub(d1o), d2E.sub(d1E), d2O.sub(d1O), v, at + 8 * plane, plane);
-            columns(d1e.sub(load(s, e3 + mm)), d1o.sub(load(s, o3 + mm)), d1E.sub(load(s, e3 + mm + 1)), d1O.sub(load(s, o3 + mm + 1)),
-                    v, at + 12 * plane, plane);
-        }
+        int d0 = base, d1 = base + 2 * width, d2 = base + 4 * width, d3 = base + 6 * width;
+        combinedRow(s, d0, d2, -1f, width, tw, v, at, plane);
+        combinedRow(s, d1, d2, 1f, width, tw, v, at + 4 * plane, plane);
+        combinedRow(s, d2, d1, -1f, width, tw, v, at + 8 * plane, plane);
+        combinedRow(s, d1, d3, -1f, width, tw, v, at + 12 * plane, plane);
     }
 
-    /** Columns a0..a3 of one combined row to four planes: a0 - a2, a1 + a2, a2 - a1, a1 - a3. */
-    private static void columns(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, float[] v, int at, int plane) {
-        a0.sub(a2).intoArray(v, at);
-        a1.add(a2).intoArray(v, at + plane);
-        a2.sub(a1).intoArray(v, at + 2 * plane);
-        a1.sub(a3).intoArray(v, at + 3 * plane);
+    /**
+     * Row a = dP + sign * dQ (split rows: even columns at p, odd at p + width), then its columns
+     * a0 - a2, a1 + a2, a2 - a1, a1 - a3 to four planes, where a0..a3 = E[m], O[m], E[m+1], O[m+1].
+     * (q * sign + p with sign = +-1 is exact: the same as the add or subtract.)
+     */
+    private static void combinedRow(float[] s, int p, int q, float sign, int width, int tw, float[] v, int at, int plane) {
+        FloatVector sg = FloatVector.broadcast(SPECIES, sign);
+        for (int mm = 0; mm < tw; mm += L, at += L) {
+            FloatVector a0 = FloatVector.fromArray(SPECIES, s, q + mm).fma(sg, FloatVector.fromArray(SPECIES, s, p + mm));
+            FloatVector a1 = FloatVector.fromArray(SPECIES, s, q + width + mm).fma(sg, FloatVector.fromArray(SPECIES, s, p + width + mm));
+            FloatVector a2 = FloatVector.fromArray(SPECIES, s, q + mm + 1).fma(sg, FloatVector.fromArray(SPECIES, s, p + mm + 1));
+            FloatVector a3 = FloatVector.fromArray(SPECIES, s, q + width + mm + 1).fma(sg, FloatVector.fromArray(SPECIES, s, p + width + mm + 1));
+            a0.sub(a2).intoArray(v, at);
+            a1.add(a2).intoArray(v, at + plane);
+            a2.sub(a1).intoArray(v, at + 2 * plane);
+            a1.sub(a3).intoArray(v, at + 3 * plane);
+        }
     }
 
     private static FloatVector load(float[] a, int i) { return FloatVector.fromArray(SPECIES, a, i); }
