@@ -26,10 +26,12 @@ import jdk.incubator.vector.VectorSpecies;
  * E[xi] V[xi]^T [K, C] (E the transformed dy tiles) and dw = A'^T P A' once at the end; the
  * products contract over the tiles, a deep dimension, which SGEMM likes.
  *
- * Every output element is summed in an order fixed by C alone (SGEMM's k-blocks), whatever the
- * chunking or thread count, so results are reproducible. Rounding differs from direct convolution
- * by a few ulps of the larger terms (the transforms add and subtract before multiplying);
- * {@link ReferenceConv2d} is the yardstick in the tests.
+ * <p>A forward output is summed in an order fixed by C alone (SGEMM's k-blocks), whatever the
+ * chunking or thread count; the weight gradient, like the im2col path's, sums one partial per
+ * thread range in a fixed order, so it depends on the thread count only. Rounding differs from
+ * direct convolution by a few ulps of the larger terms (the transforms add and subtract before
+ * multiplying; `scripts/winograd_error.py` measures it); {@link ReferenceConv2d} is the yardstick
+ * in the tests.
  */
 final class Winograd {
     private Winograd() {}
@@ -39,7 +41,7 @@ final class Winograd {
 
     /** Below this many channels or filters the products are too thin to pay for the transforms. */
     static final int MIN_CHANNELS = 16;
-    /** Floats of V and M per chunk (measured: 64-128 K; the chunk's transforms then stay in L2). */
+    /** Floats of V and M per chunk: 2^16 to 2^18 measured alike on resnet8x4's layers, 2^15 much slower (thin products). */
     static final int CHUNK_FLOATS = 1 << 17;
     /**
      * Floats between consecutive planes of V and M beyond the data: the 16 planes are written and
@@ -247,6 +249,7 @@ final class Winograd {
         }
         if ((ow & 1) != 0) y[o + ow - 1] = out[even + pairs];
     }
+
     // ---- weight gradient: F(3x3, 2x2), the 2x2 tiles of dy as the "filter", the 3x3 gradient as the output ----
 
     /** Floats of V and E per weight-gradient chunk: large, since the tiles are the products' depth. */
