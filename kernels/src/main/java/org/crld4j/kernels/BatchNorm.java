@@ -1,7 +1,6 @@
 package org.crld4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
@@ -124,11 +123,23 @@ public final class BatchNorm {
     // rounding error per row is that of a few hundred float additions; rows are summed in double.
     private static final jdk.incubator.vector.VectorSpecies<Float> SPECIES = Sgemm.SPECIES;
 
+    /**
+     * The lanes summed in index order, in double. Not {@code reduceLanes(ADD)}: it leaves the order
+     * to the implementation, and C2's tree order differs from the interpreter's sequential one, so
+     * a training run's first steps (before compilation) changed with the JIT's timing and two runs
+     * with the same seed drifted apart.
+     */
+    static double laneSum(FloatVector v) {
+        double s = 0;
+        for (int i = 0; i < SPECIES.length(); i++) s += v.lane(i);
+        return s;
+    }
+
     static double sum(float[] x, int off, int len) {
         FloatVector acc = FloatVector.zero(SPECIES);
         int j = 0;
         for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length()) acc = acc.add(FloatVector.fromArray(SPECIES, x, off + j));
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = laneSum(acc);
         for (; j < len; j++) s += x[off + j];
         return s;
     }
@@ -140,7 +151,7 @@ public final class BatchNorm {
             FloatVector d = FloatVector.fromArray(SPECIES, x, off + j).sub(mu);
             acc = d.fma(d, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = laneSum(acc);
         for (; j < len; j++) { double d = x[off + j] - mu; s += d * d; }
         return s;
     }
@@ -151,7 +162,7 @@ public final class BatchNorm {
         int j = 0;
         for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length())
             acc = FloatVector.fromArray(SPECIES, x, off + j).sub(mu).fma(FloatVector.fromArray(SPECIES, dy, off + j), acc);
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = laneSum(acc);
         for (; j < len; j++) s += (double) dy[off + j] * (x[off + j] - mu);
         return s;
     }

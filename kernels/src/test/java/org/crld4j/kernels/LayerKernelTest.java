@@ -55,4 +55,25 @@ class LayerKernelTest {
         assertClose(Tensor.ones(3), p.sum(new int[] {1}, false), "row sums");
         assertClose(p.log(), lp, "log of softmax");
     }
+
+    /**
+     * Batch norm's row sums are the eight lanes' float partial sums added in lane order, in double,
+     * in the interpreter and once C2 has compiled them alike (reduceLanes(ADD) was compiled to a
+     * tree order, so a run's first steps depended on when the JIT finished: seeded runs drifted).
+     */
+    @Test void batchNormRowSumsKeepOneOrderOnceCompiled() {
+        Rng rng = new Rng(12);
+        float[] x = Tensor.randn(rng, 67).toArray();
+        for (int i = 0; i < x.length; i++) x[i] *= (i % 5 == 0) ? 1e4f : 1f; // magnitudes that make the order show
+        double warm = 0;
+        for (int i = 0; i < 100_000; i++) warm += BatchNorm.sum(x, i & 1, 64); // long enough for C2
+        assertEquals(true, Double.isFinite(warm));
+        for (int off = 0; off < 3; off++) {
+            float[] lane = new float[8];
+            for (int j = 0; j < 64; j++) lane[j % 8] += x[off + j];
+            double expect = 0;
+            for (float l : lane) expect += l;
+            assertEquals(expect, BatchNorm.sum(x, off, 64), 0.0, "row sum at offset " + off);
+        }
+    }
 }
