@@ -168,9 +168,7 @@ public final class Conv2d {
         Tensor dyd = dy.dense(), xd = x.dense();
         float[] dys = dyd.array(), xs = xd.array();
         int kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
-        int size = g.k() * crs, rows = chunkRows(g);
-        int parts = Parallel.parts(g.n());
-        float[][] partial = new float[parts][];
+        float[][] partial = new float[Parallel.parts(g.n())][];
         if (Winograd.applies(g)) { // partial sums of the 16 transformed products, summed, then transformed back
             Parallel.forRange(g.n(), (part, n0, n1) -> {
                 float[] p16 = new float[16 * g.k() * g.c()];
@@ -179,6 +177,7 @@ public final class Conv2d {
             });
             return Tensor.wrap(Winograd.weightOutput(sumInOrder(partial), g.k(), g.c()), wShape);
         }
+        int size = g.k() * crs, rows = chunkRows(g);
         Parallel.forRange(g.n(), (part, n0, n1) -> {
             float[] dw = new float[size];
             float[] col = g.pointwise() ? null : colBuffer(crs * rows * g.ow());

@@ -91,9 +91,14 @@ final class Winograd {
         return packed;
     }
 
+    /** TH and TW: tiles of 2x2 outputs down and across one image (the last ones clipped at odd sizes). */
+    static int tilesDown(ConvParams.Geometry g) { return (g.oh() + 1) / 2; }
+
+    static int tilesAcross(ConvParams.Geometry g) { return (g.ow() + 1) / 2; }
+
     /** Tile rows per chunk: V and M together near {@link #CHUNK_FLOATS}. */
     static int chunkRows(ConvParams.Geometry g) {
-        int tw = (g.ow() + 1) / 2;
+        int tw = tilesAcross(g);
         return Math.max(1, CHUNK_FLOATS / (16 * (g.c() + g.k()) * tw));
     }
 
@@ -103,7 +108,7 @@ final class Winograd {
      */
     static void forward(float[] x, Sgemm.PackedA[] u, float[] y, ConvParams.Geometry g, int n0, int n1,
                         float[] bias, ConvEpilogue epilogue) {
-        int c = g.c(), k = g.k(), th = (g.oh() + 1) / 2, tw = (g.ow() + 1) / 2;
+        int c = g.c(), k = g.k(), th = tilesDown(g), tw = tilesAcross(g);
         int chunk = chunkRows(g), ld = chunk * tw, tileRows = (n1 - n0) * th;
         int vPlane = c * ld + PLANE_PAD, mPlane = k * ld + PLANE_PAD, width = splitWidth(tw);
         float[][] buf = BUFFERS.get();
@@ -140,7 +145,7 @@ final class Winograd {
      */
     private static void inputTransform(float[] x, ConvParams.Geometry g, int n0, int r0, int rows,
                                        float[] split, int width, float[] v, int ld, int plane) {
-        int c = g.c(), hw = g.h() * g.w(), th = (g.oh() + 1) / 2, tw = (g.ow() + 1) / 2;
+        int c = g.c(), hw = g.h() * g.w(), th = tilesDown(g), tw = tilesAcross(g);
         for (int cc = 0; cc < c; cc++) {
             for (int r = r0; r < r0 + rows; ) { // one image's run of tile rows at a time
                 int n = n0 + r / th, ty0 = r % th, ty1 = Math.min(th, ty0 + r0 + rows - r);
@@ -214,7 +219,7 @@ final class Winograd {
      */
     private static void outputTransform(float[] m, ConvParams.Geometry g, int n0, int r0, int rows, float[] out, int width,
                                         float[] y, int ld, int plane) {
-        int k = g.k(), oh = g.oh(), ow = g.ow(), ohw = oh * ow, th = (oh + 1) / 2, tw = (ow + 1) / 2;
+        int k = g.k(), oh = g.oh(), ow = g.ow(), ohw = oh * ow, th = tilesDown(g), tw = tilesAcross(g);
         for (int kk = 0; kk < k; kk++) {
             for (int r = r0; r < r0 + rows; r++) {
                 int n = n0 + r / th, oy = 2 * (r % th), s = kk * ld + (r - r0) * tw;
@@ -262,7 +267,7 @@ final class Winograd {
      * end, exactly), and P[xi] += E[xi] V[xi]^T. Adds images [n0, n1) into p [16, K, C].
      */
     static void backwardWeight(float[] x, float[] dy, ConvParams.Geometry g, int n0, int n1, float[] p) {
-        int c = g.c(), k = g.k(), th = (g.oh() + 1) / 2, tw = (g.ow() + 1) / 2;
+        int c = g.c(), k = g.k(), th = tilesDown(g), tw = tilesAcross(g);
         int chunk = Math.max(1, WEIGHT_CHUNK_FLOATS / (16 * (c + k) * tw)), ld = chunk * tw, tileRows = (n1 - n0) * th;
         int vPlane = c * ld + PLANE_PAD, ePlane = k * ld + PLANE_PAD, width = splitWidth(tw);
         float[][] buf = BUFFERS.get();
@@ -283,7 +288,7 @@ final class Winograd {
      */
     private static void gradientTransform(float[] dy, ConvParams.Geometry g, int n0, int r0, int rows, float[] split, int width,
                                           float[] e, int ld, int plane) {
-        int k = g.k(), oh = g.oh(), ow = g.ow(), ohw = oh * ow, th = (oh + 1) / 2, tw = (ow + 1) / 2;
+        int k = g.k(), oh = g.oh(), ow = g.ow(), ohw = oh * ow, th = tilesDown(g), tw = tilesAcross(g);
         int e0 = 0, o0 = width, e1 = 2 * width, o1 = 3 * width;
         for (int kk = 0; kk < k; kk++) {
             for (int r = r0; r < r0 + rows; r++) {
@@ -322,15 +327,15 @@ final class Winograd {
      * dw [K, C, 3, 3] = A^T (S P S) A from the summed P [16, K, C], with A^T = [1 1 1 0; 0 1 -1 0;
      * 0 1 1 1] and S = diag(1, 1/2, 1/2, 1) (F(3x3, 2x2)'s G without its halves, which are exact).
      */
+    /** The diagonal of S. */
+    private static final float[] S_DIAGONAL = {1f, 0.5f, 0.5f, 1f};
+
     static float[] weightOutput(float[] p, int k, int c) {
         int plane = k * c;
         float[] dw = new float[plane * 9];
         float[] q = new float[16];
         for (int i = 0; i < plane; i++) {
-            for (int xi = 0; xi < 16; xi++) {
-                float sRow = (xi >> 2) == 1 || (xi >> 2) == 2 ? 0.5f : 1f, sCol = (xi & 3) == 1 || (xi & 3) == 2 ? 0.5f : 1f;
-                q[xi] = p[xi * plane + i] * sRow * sCol;
-            }
+            for (int xi = 0; xi < 16; xi++) q[xi] = p[xi * plane + i] * S_DIAGONAL[xi >> 2] * S_DIAGONAL[xi & 3];
             int o = i * 9;
             for (int col = 0; col < 4; col++) { // rows of A^T q, kept in q's first three rows
                 float q0 = q[col], q1 = q[4 + col], q2 = q[8 + col], q3 = q[12 + col];
