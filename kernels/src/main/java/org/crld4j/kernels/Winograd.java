@@ -323,13 +323,13 @@ final class Winograd {
         c1.neg().intoArray(e, at + 3 * plane);
     }
 
+    /** The diagonal of S in {@link #weightOutput}. */
+    private static final float[] S_DIAGONAL = {1f, 0.5f, 0.5f, 1f};
+
     /**
      * dw [K, C, 3, 3] = A^T (S P S) A from the summed P [16, K, C], with A^T = [1 1 1 0; 0 1 -1 0;
      * 0 1 1 1] and S = diag(1, 1/2, 1/2, 1) (F(3x3, 2x2)'s G without its halves, which are exact).
      */
-    /** The diagonal of S. */
-    private static final float[] S_DIAGONAL = {1f, 0.5f, 0.5f, 1f};
-
     static float[] weightOutput(float[] p, int k, int c) {
         int plane = k * c;
         float[] dw = new float[plane * 9];
