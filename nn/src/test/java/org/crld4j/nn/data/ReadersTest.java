@@ -1,7 +1,7 @@
 package org.crld4j.nn.data;
 
 import org.crld4j.nn.io.Pth;
-import org.junit.jupiter.api.Assumptions;
+import org.crld4j.testing.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -258,7 +258,7 @@ class ReadersTest {
     /** The full Fashion-MNIST from Debian's dataset-fashion-mnist (.ci/run installs it). */
     @Test void fullFashionMnist() throws IOException {
         Path d = Path.of("/usr/share/datasets/fashion-mnist");
-        if (System.getenv("CI") == null) Assumptions.assumeTrue(Files.isDirectory(d), "dataset-fashion-mnist not installed");
+        Requirements.require(Files.isDirectory(d), "the full Fashion-MNIST at " + d, "apt-get install dataset-fashion-mnist");
         ArrayDataset train = Idx.read(d, "train", 10, Idx.Options.asIs()), test = Idx.read(d, "t10k", 10, Idx.Options.asIs());
         assertEquals(60_000, train.size());
         assertEquals(10_000, test.size());
