@@ -19,11 +19,12 @@ public final class Evaluator {
         model.eval();
         long correct1 = 0, correct5 = 0;
         double lossSum = 0;
-        int n = 0;
+        int n = 0, batch = 0;
         try (Loader loader = new Loader(data, pipeline, null, batchSize, false, 0, workers); var s = Autograd.noGrad()) {
             for (var it = loader.epoch(1); it.hasNext(); ) {
                 Loader.Batch b = it.next();
                 Tensor logits = model.forward(Variable.constant(b.weak())).data();
+                refuseNaN(logits, batch++, n);
                 lossSum += F.crossEntropy(Variable.constant(logits), b.labels()).item() * b.size();
                 long[] c = topK(logits, b.labels());
                 correct1 += c[0];
@@ -34,7 +35,21 @@ public final class Evaluator {
         return new Result(100.0 * correct1 / n, 100.0 * correct5 / n, lossSum / n, n);
     }
 
-    /** {top-1 hits, top-5 hits} of a batch of logits. */
+    /** A model whose logits are NaN has no accuracy: say where, rather than report a number. */
+    private static void refuseNaN(Tensor logits, int batch, int firstSample) {
+        float[] z = logits.dense().array();
+        int c = logits.size(1);
+        for (int i = 0; i < z.length; i++)
+            if (Float.isNaN(z[i]))
+                throw new IllegalArgumentException("the model's logits are NaN in evaluation batch " + batch + " (sample "
+                        + (firstSample + i / c) + ", class " + i % c + "): the weights are broken or training diverged");
+    }
+
+    /**
+     * {top-1 hits, top-5 hits} of a batch of logits. A sample's rank is the number of classes
+     * ordered before its target, as {@code torch.topk} orders them: larger values first, NaN
+     * above every number, ties by class index.
+     */
     public static long[] topK(Tensor logits, Tensor labels) {
         int n = logits.size(0), c = logits.size(1);
         float[] z = logits.dense().array();
@@ -44,12 +59,17 @@ public final class Evaluator {
             float target = z[i * c + y[i]];
             int rank = 0;
             for (int j = 0; j < c; j++) {
-                float v = z[i * c + j];
-                if (v > target || (v == target && j < y[i])) rank++;
+                if (ranksBefore(z[i * c + j], j, target, y[i])) rank++;
             }
             if (rank == 0) top1++;
             if (rank < 5) top5++;
         }
         return new long[] {top1, top5};
+    }
+
+    private static boolean ranksBefore(float v, int j, float target, int targetClass) {
+        boolean vNaN = Float.isNaN(v), targetNaN = Float.isNaN(target);
+        if (vNaN || targetNaN) return vNaN && (!targetNaN || j < targetClass);
+        return v > target || (v == target && j < targetClass);
     }
 }
