@@ -120,13 +120,19 @@ public final class Ops {
 
     // ---------------------------------------------------------------- blends (ImageEnhance)
 
-    /** Image.blend(degenerate, image, factor), truncating like PIL. */
+    /**
+     * Image.blend(degenerate, image, factor) as PIL's ImagingBlend computes it: in single
+     * precision ({@code in1 + alpha * (in2 - in1)} with a float alpha), truncated; outside
+     * [0, 1] the result is clipped first. Double precision would round some values one higher.
+     */
     static Image blend(Image degenerate, Image im, double factor) {
         Image out = im.copy();
         byte[] o = out.pixels(), d = degenerate.pixels(), s = im.pixels();
+        float alpha = (float) factor;
+        boolean interpolate = alpha >= 0 && alpha <= 1;
         for (int i = 0; i < o.length; i++) {
-            double v = (d[i] & 0xff) + factor * ((s[i] & 0xff) - (d[i] & 0xff));
-            o[i] = (byte) (v <= 0 ? 0 : v >= 255 ? 255 : (int) v);
+            float v = (d[i] & 0xff) + alpha * ((s[i] & 0xff) - (d[i] & 0xff));
+            o[i] = (byte) (interpolate ? (int) v : v <= 0 ? 0 : v >= 255 ? 255 : (int) v);
         }
         return out;
     }
@@ -181,18 +187,65 @@ public final class Ops {
 
     /**
      * Output (x, y) takes the input pixel at (a x' + b y' + c, d x' + e y' + f) with x' = x + 0.5,
-     * y' = y + 0.5 (pixel centres), truncated toward minus infinity; outside the image: black.
+     * y' = y + 0.5 (pixel centres), rounded down; outside the image: black. Computed as PIL's
+     * ImagingTransformAffine does, since a coordinate on a pixel edge picks one neighbour or the
+     * other depending on the arithmetic: a pure scale/shift in double precision, accumulated
+     * along the row; anything else (rotations, shears) in 16.16 fixed point, accumulated.
      */
     public static Image affine(Image im, double a, double b, double c, double d, double e, double f) {
+        int w = im.width(), h = im.height();
+        if (b == 0 && d == 0) return affineDouble(im, a, b, c, d, e, f);
+        boolean fits = fitsFixed(a, b, c, d, e, f, 0, 0) && fitsFixed(a, b, c, d, e, f, w, h)
+                && fitsFixed(a, b, c, d, e, f, 0, h) && fitsFixed(a, b, c, d, e, f, w, 0);
+        return fits ? affineFixed(im, a, b, c, d, e, f) : affineDouble(im, a, b, c, d, e, f);
+    }
+
+    private static boolean fitsFixed(double a, double b, double c, double d, double e, double f, int x, int y) {
+        return Math.abs(x * a + y * b + c) < 32768.0 && Math.abs(x * d + y * e + f) < 32768.0;
+    }
+
+    /** PIL's FIX(v): v in 16.16 fixed point, rounded half up. */
+    private static int fix(double v) {
+        double t = v * 65536.0 + 0.5;
+        return t < 0.0 ? (int) Math.floor(t) : (int) t;
+    }
+
+    private static Image affineFixed(Image im, double a, double b, double c, double d, double e, double f) {
         Image out = Image.blank(im.height(), im.width(), im.channels());
-        int ch = im.channels();
-        for (int y = 0; y < im.height(); y++)
-            for (int x = 0; x < im.width(); x++) {
-                double xi = a * (x + 0.5) + b * (y + 0.5) + c, yi = d * (x + 0.5) + e * (y + 0.5) + f;
-                int sx = (int) Math.floor(xi), sy = (int) Math.floor(yi);
-                if (sx < 0 || sy < 0 || sx >= im.width() || sy >= im.height()) continue;
-                System.arraycopy(im.pixels(), (sy * im.width() + sx) * ch, out.pixels(), (y * im.width() + x) * ch, ch);
+        int ch = im.channels(), w = im.width(), h = im.height();
+        int a0 = fix(a), a1 = fix(b), a3 = fix(d), a4 = fix(e);
+        int xo = fix(c + a * 0.5 + b * 0.5), yo = fix(f + d * 0.5 + e * 0.5);
+        for (int y = 0; y < h; y++) {
+            int xx = xo, yy = yo;
+            for (int x = 0; x < w; x++) {
+                int sx = xx >> 16, sy = yy >> 16;
+                if (sx >= 0 && sx < w && sy >= 0 && sy < h)
+                    System.arraycopy(im.pixels(), (sy * w + sx) * ch, out.pixels(), (y * w + x) * ch, ch);
+                xx += a0;
+                yy += a3;
             }
+            xo += a1;
+            yo += a4;
+        }
+        return out;
+    }
+
+    private static Image affineDouble(Image im, double a, double b, double c, double d, double e, double f) {
+        Image out = Image.blank(im.height(), im.width(), im.channels());
+        int ch = im.channels(), w = im.width(), h = im.height();
+        double xo = c + b * 0.5 + a * 0.5, yo = f + e * 0.5 + d * 0.5;
+        for (int y = 0; y < h; y++) {
+            double xx = xo, yy = yo;
+            for (int x = 0; x < w; x++) {
+                int sx = xx < 0 ? -1 : (int) xx, sy = yy < 0 ? -1 : (int) yy;
+                if (sx >= 0 && sy >= 0 && sx < w && sy < h)
+                    System.arraycopy(im.pixels(), (sy * w + sx) * ch, out.pixels(), (y * w + x) * ch, ch);
+                xx += a;
+                yy += d;
+            }
+            xo += b;
+            yo += e;
+        }
         return out;
     }
 
@@ -204,7 +257,10 @@ public final class Ops {
 
     /** Image.rotate(degrees): counter-clockwise about the centre (w/2, h/2), same size. */
     public static Image rotate(Image im, double degrees) {
-        double angle = -Math.toRadians(degrees % 360.0);
+        double turn = degrees % 360.0;
+        if (turn < 0) turn += 360.0; // Python's modulo takes the divisor's sign
+        if (turn == 0) return im.copy();
+        double angle = -Math.toRadians(turn);
         double cos = round15(Math.cos(angle)), sin = round15(Math.sin(angle));
         double cx = im.width() / 2.0, cy = im.height() / 2.0;
         double a = cos, b = sin, d = -sin, e = cos;
@@ -212,7 +268,10 @@ public final class Ops {
         return affine(im, a, b, c, d, e, f);
     }
 
-    private static double round15(double v) { return Math.round(v * 1e15) / 1e15; }
+    /** Python's round(v, 15): the nearest 15-decimal value, ties to even, of v's exact value. */
+    private static double round15(double v) {
+        return new java.math.BigDecimal(v).setScale(15, java.math.RoundingMode.HALF_EVEN).doubleValue();
+    }
 
     /** Fills the rectangle with corners (x0, y0) and (x1, y1), both included and clipped (PIL rectangle). */
     public static Image fillRectangle(Image im, int x0, int y0, int x1, int y1, int[] rgb) {
@@ -225,51 +284,67 @@ public final class Ops {
 
     // ---------------------------------------------------------------- resizing
 
-    /** Resize with PIL's antialiased bilinear (triangle) filter, separable, rounded. */
+    /**
+     * Image.resize((ow, oh), BILINEAR) as PIL computes it: a separable triangle filter widened
+     * by the downscaling factor (antialiasing), horizontal pass first, each pass in 22-bit
+     * fixed point rounded to 8 bits (so the intermediate image is 8-bit too); a pass whose size
+     * does not change is skipped.
+     */
     public static Image resizeBilinear(Image im, int oh, int ow) {
-        float[] horiz = resample(toFloat(im), im.height(), im.width(), im.channels(), ow, true);
-        float[] both = resample(horiz, im.height(), ow, im.channels(), oh, false);
-        Image out = Image.blank(oh, ow, im.channels());
-        byte[] p = out.pixels();
-        for (int i = 0; i < p.length; i++) p[i] = (byte) Math.max(0, Math.min(255, Math.round(both[i])));
-        return out;
+        Image out = im;
+        if (ow != im.width()) out = resamplePass(out, ow, true);
+        if (oh != im.height()) out = resamplePass(out, oh, false);
+        return out == im ? im.copy() : out;
     }
 
-    private static float[] toFloat(Image im) {
-        float[] f = new float[im.pixels().length];
-        for (int i = 0; i < f.length; i++) f[i] = im.pixels()[i] & 0xff;
-        return f;
-    }
+    private static final int PRECISION_BITS = 32 - 8 - 2;
 
-    /** One pass of the triangle filter along width (horizontal) or height. */
-    private static float[] resample(float[] src, int h, int w, int c, int outSize, boolean horizontal) {
-        int inSize = horizontal ? w : h;
-        double scale = (double) inSize / outSize, support = Math.max(1.0, scale);
-        int oh = horizontal ? h : outSize, ow = horizontal ? outSize : w;
-        float[] dst = new float[oh * ow * c];
+    /** PIL's precompute_coeffs + normalize_coeffs_8bpc for the triangle filter: per output, first tap, tap count, weights. */
+    private static int[][] resampleTaps(int inSize, int outSize, int[] first) {
+        double scale = (double) inSize / outSize, filterScale = Math.max(1.0, scale), support = filterScale;
+        int[][] taps = new int[outSize][];
         for (int o = 0; o < outSize; o++) {
-            double center = (o + 0.5) * scale;
-            int lo = Math.max(0, (int) Math.floor(center - support)), hi = Math.min(inSize, (int) Math.ceil(center + support));
-            double[] wts = new double[hi - lo];
+            double center = (o + 0.5) * scale, ss = 1.0 / filterScale;
+            int lo = Math.max(0, (int) (center - support + 0.5)), hi = Math.min(inSize, (int) (center + support + 0.5));
+            double[] k = new double[Math.max(0, hi - lo)];
             double total = 0;
-            for (int i = lo; i < hi; i++) {
-                double t = Math.abs((i + 0.5 - center) / support);
-                wts[i - lo] = t < 1 ? 1 - t : 0;
-                total += wts[i - lo];
+            for (int x = 0; x < k.length; x++) {
+                double t = Math.abs((x + lo - center + 0.5) * ss);
+                k[x] = t < 1.0 ? 1.0 - t : 0.0;
+                total += k[x];
             }
-            for (int j = 0; j < wts.length; j++) wts[j] /= total == 0 ? 1 : total;
-            int lines = horizontal ? h : w;
-            for (int l = 0; l < lines; l++)
-                for (int k = 0; k < c; k++) {
-                    double s = 0;
-                    for (int i = lo; i < hi; i++) {
-                        int idx = horizontal ? (l * w + i) * c + k : (i * w + l) * c + k;
-                        s += wts[i - lo] * src[idx];
-                    }
-                    int di = horizontal ? (l * ow + o) * c + k : (o * ow + l) * c + k;
-                    dst[di] = (float) s;
-                }
+            taps[o] = new int[k.length];
+            for (int x = 0; x < k.length; x++) {
+                double v = total != 0.0 ? k[x] / total : k[x];
+                taps[o][x] = (int) (v < 0 ? -0.5 + v * (1 << PRECISION_BITS) : 0.5 + v * (1 << PRECISION_BITS));
+            }
+            first[o] = lo;
         }
-        return dst;
+        return taps;
+    }
+
+    /** One pass along the width (horizontal) or the height, 8-bit in and out. */
+    private static Image resamplePass(Image im, int outSize, boolean horizontal) {
+        int h = im.height(), w = im.width(), c = im.channels();
+        int[] first = new int[outSize];
+        int[][] taps = resampleTaps(horizontal ? w : h, outSize, first);
+        int oh = horizontal ? h : outSize, ow = horizontal ? outSize : w;
+        Image out = Image.blank(oh, ow, c);
+        byte[] src = im.pixels(), dst = out.pixels();
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                int o = horizontal ? x : y;
+                int[] k = taps[o];
+                for (int ch = 0; ch < c; ch++) {
+                    int acc = 1 << (PRECISION_BITS - 1);
+                    for (int i = 0; i < k.length; i++) {
+                        int sy = horizontal ? y : first[o] + i, sx = horizontal ? first[o] + i : x;
+                        acc += (src[(sy * w + sx) * c + ch] & 0xff) * k[i];
+                    }
+                    int v = acc >> PRECISION_BITS;
+                    dst[(y * ow + x) * c + ch] = (byte) (v < 0 ? 0 : Math.min(255, v));
+                }
+            }
+        return out;
     }
 }
