@@ -6,17 +6,27 @@ import java.util.Map;
 /**
  * The released CRLD configurations (method brief section 2): the twelve CIFAR-100 pairs, the
  * Tiny-ImageNet resnet32x4 -> resnet8x4 pair and the two ImageNet pairs. Each preset is a set of
- * overrides on the defaults.
+ * overrides on the defaults, with the released YAML's values (PresetsYamlTest compares them key by
+ * key) except where crld4j deliberately differs:
+ * <ul>
+ * <li>EXPERIMENT.NAME names the run directory (the YAML files leave it empty, so mdistiller names
+ *     runs by PROJECT/TAG, and both ImageNet files carry the tag "CRLD,res34,res18");</li>
+ * <li>ImageNet models have crld4j's zoo names (imagenet_resnet34, ...: in the one zoo namespace
+ *     "ResNet34" is the CIFAR ResNetV2) and Tiny-ImageNet is "tiny-imagenet" as in --data;</li>
+ * <li>imagenet/r34_r18 takes batch 512 and 32 workers, the values in its YAML's own comments
+ *     ("BATCH_SIZE: 64 # 512", "NUM_WORKERS: 4 # 32": 64 and 4 are a local edit of that copy).</li>
+ * </ul>
  */
 public final class Presets {
     private Presets() {}
 
     private static final Map<String, Map<String, Object>> PRESETS = new LinkedHashMap<>();
 
-    private static void cifar(String name, String teacher, String student, double lr) {
+    private static void cifar(String name, String tag, String teacher, String student, double lr) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("EXPERIMENT.NAME", "cifar100/crld/" + name);
-        p.put("EXPERIMENT.TAG", "crld," + teacher + "," + student);
+        p.put("EXPERIMENT.TAG", tag);
+        p.put("EXPERIMENT.PROJECT", "cifar100_baselines");
         p.put("DISTILLER.TYPE", "CRLD");
         p.put("DISTILLER.TEACHER", teacher);
         p.put("DISTILLER.STUDENT", student);
@@ -31,21 +41,22 @@ public final class Presets {
     }
 
     static {
-        cifar("res56_res20", "resnet56", "resnet20", 0.05);
-        cifar("res110_res32", "resnet110", "resnet32", 0.05);
-        cifar("res32x4_res8x4", "resnet32x4", "resnet8x4", 0.05);
-        cifar("wrn40_2_wrn16_2", "wrn_40_2", "wrn_16_2", 0.05);
-        cifar("wrn40_2_wrn40_1", "wrn_40_2", "wrn_40_1", 0.05);
-        cifar("vgg13_vgg8", "vgg13", "vgg8", 0.05);
-        cifar("res32x4_wrn_16_2", "resnet32x4", "wrn_16_2", 0.05);
-        cifar("wrn40_2_res8x4", "wrn_40_2", "resnet8x4", 0.05);
-        cifar("res32x4_shuv2", "resnet32x4", "ShuffleV2", 0.01);
-        cifar("res50_mv2", "ResNet50", "MobileNetV2", 0.01);
-        cifar("vgg13_mv2", "vgg13", "MobileNetV2", 0.01);
-        cifar("wrn40_2_mv2", "wrn_40_2", "MobileNetV2", 0.01);
+        cifar("res56_res20", "crld,res56,res20", "resnet56", "resnet20", 0.05);
+        cifar("res110_res32", "crld,res110,res32", "resnet110", "resnet32", 0.05);
+        cifar("res32x4_res8x4", "crld,res32x4,res8x4", "resnet32x4", "resnet8x4", 0.05);
+        cifar("wrn40_2_wrn16_2", "crld,wrn_40_2,wrn_16_2", "wrn_40_2", "wrn_16_2", 0.05);
+        cifar("wrn40_2_wrn40_1", "crld,wrn_40_2,wrn_40_1", "wrn_40_2", "wrn_40_1", 0.05);
+        cifar("vgg13_vgg8", "crld,vgg13,vgg8", "vgg13", "vgg8", 0.05);
+        cifar("res32x4_wrn_16_2", "crld,res32x4,wrn_16_2", "resnet32x4", "wrn_16_2", 0.05);
+        cifar("wrn40_2_res8x4", "crld,wrn_40_2,res8x4", "wrn_40_2", "resnet8x4", 0.05);
+        cifar("res32x4_shuv2", "crld,res32x4,shuv2", "resnet32x4", "ShuffleV2", 0.01);
+        cifar("res50_mv2", "crld,res50,mv2", "ResNet50", "MobileNetV2", 0.01);
+        cifar("vgg13_mv2", "crld,vgg13,mv2", "vgg13", "MobileNetV2", 0.01);
+        cifar("wrn40_2_mv2", "crld,wrn40_2,mv2", "wrn_40_2", "MobileNetV2", 0.01);
 
         Map<String, Object> tiny = new LinkedHashMap<>(PRESETS.get("cifar100/res32x4_res8x4"));
         tiny.put("EXPERIMENT.NAME", "tinyimagenet200/crld/res32x4_res8x4");
+        tiny.put("EXPERIMENT.PROJECT", "tinyimagenet200_baselines");
         tiny.put("DATASET.TYPE", "tiny-imagenet");
         tiny.put("DATASET.NUM_WORKERS", 8L);
         tiny.put("CRLD.TEMPERATURE", 2.0);
@@ -56,6 +67,8 @@ public final class Presets {
         for (String[] p : new String[][] {{"r34_r18", "imagenet_resnet34", "imagenet_resnet18"}, {"r50_mv1", "imagenet_resnet50", "imagenet_mobilenetv1"}}) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("EXPERIMENT.NAME", "imagenet/" + p[0] + "/crld");
+            m.put("EXPERIMENT.TAG", "CRLD,res34,res18"); // r50_mv1's YAML too (a copy-paste slip there; only a label here)
+            m.put("EXPERIMENT.PROJECT", "imagenet_baselines");
             m.put("DISTILLER.TYPE", "CRLD");
             m.put("DISTILLER.TEACHER", p[1]);
             m.put("DISTILLER.STUDENT", p[2]);
