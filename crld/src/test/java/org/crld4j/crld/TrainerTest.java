@@ -2,6 +2,7 @@ package org.crld4j.crld;
 
 import org.crld4j.crld.config.Config;
 import org.crld4j.crld.distill.Distiller;
+import org.crld4j.crld.loss.DkdLoss;
 import org.crld4j.crld.train.DataSpec;
 import org.crld4j.crld.train.Trainer;
 import org.crld4j.nn.data.ArrayDataset;
@@ -108,15 +109,50 @@ class TrainerTest {
         assertTrue(Files.exists(dir.resolve("a/best.ckpt")) && Files.exists(dir.resolve("a/log.csv")));
     }
 
+    /**
+     * One step of each method through the Trainer: the logged terms are the first batch's, as the
+     * distiller computes them on a fresh student (DistillerWiringTest holds the distillers to the
+     * losses), including DKD's warm-up factor 1/20 in epoch 1; the step changes the weights.
+     */
     @Test void everyMethodTrains() throws Exception {
-        for (String type : new String[] {"NONE", "KD", "DKD", "CRLD_DKD"}) {
+        for (String type : new String[] {"NONE", "KD", "DKD", "CRLD", "CRLD_DKD"}) {
             Config c = config(type, 1);
-            c.set("SOLVER.MAX_STEPS_PER_EPOCH", 2L);
+            c.set("SOLVER.MAX_STEPS_PER_EPOCH", 1L);
             c.set("EXPERIMENT.LOGIT_STAND", type.equals("KD"));
             Classifier s = ModelZoo.create("resnet8", 10, new Rng(1));
-            Trainer.Result r = new Trainer(c, Distiller.create(c, s, type.equals("NONE") ? null : teacher()), DataSpec.parse("embedded"),
-                    train, test, dir.resolve(type), new PrintStream(new ByteArrayOutputStream())).fit(false);
+            float[] before = s.namedParameters().get("conv1.weight").data().toArray();
+            Distiller d = Distiller.create(c, s, type.equals("NONE") ? null : teacher());
+            Trainer.Result r = new Trainer(c, d, DataSpec.parse("embedded"), train, test, dir.resolve(type),
+                    new PrintStream(new ByteArrayOutputStream())).fit(false);
             assertEquals(1, r.log().size(), type);
+            Map<String, Object> row = r.log().get(0);
+
+            Distiller fresh = Distiller.create(c, ModelZoo.create("resnet8", 10, new Rng(1)), type.equals("NONE") ? null : teacher());
+            org.crld4j.nn.data.Loader.Batch b = firstBatch(c, fresh);
+            Distiller.Step first = fresh.step(b.weak(), b.strong(), b.labels(), 1);
+            for (var e : first.terms().entrySet())
+                assertEquals(e.getValue().item(), ((Number) row.get(e.getKey())).doubleValue(), 1e-6, type + " " + e.getKey());
+            assertEquals(first.total().item(), ((Number) row.get("train_loss")).doubleValue(), 1e-6, type + " train_loss");
+            if (type.equals("DKD")) { // epoch 1 of a 20-epoch warm-up: 1/20 of the full DKD term
+                Tensor t;
+                try (var noGrad = org.crld4j.autograd.Autograd.noGrad()) {
+                    t = fresh.teacher().forward(org.crld4j.autograd.Variable.constant(b.weak())).data();
+                }
+                float full = DkdLoss.perSample(first.logits(), t, b.labels(), 4f).combined(1f, 8f).mean().item();
+                assertEquals(full / 20, ((Number) row.get("loss_kd")).doubleValue(), 1e-6, "DKD warm-up");
+            }
+            for (String k : List.of("train_acc", "test_acc", "test_acc_top5"))
+                assertTrue(((Number) row.get(k)).doubleValue() >= 0 && ((Number) row.get(k)).doubleValue() <= 100, type + " " + k);
+            assertTrue(!java.util.Arrays.equals(before, s.namedParameters().get("conv1.weight").data().toArray()), type + ": SGD stepped");
+        }
+    }
+
+    /** The Trainer's first batch: its loader, seed and views. */
+    private static org.crld4j.nn.data.Loader.Batch firstBatch(Config c, Distiller d) {
+        DataSpec spec = DataSpec.parse("embedded");
+        try (var loader = new org.crld4j.nn.data.Loader(train, spec.weak(), d.twoViews() ? spec.strong() : null, 16, true,
+                c.longValue("EXPERIMENT.SEED"), 1)) {
+            return loader.epoch(1).next();
         }
     }
 

@@ -58,7 +58,11 @@ class ModelZooTest {
         assertEquals(11_271_432L, ModelZoo.create("ResNet18", 200, new Rng(0)).numParameters());
     }
 
-    /** Every zoo model runs forward and backward; every parameter receives a gradient. */
+    /**
+     * Every zoo model runs forward and backward: finite logits, and every parameter receives a
+     * finite gradient that is not all zeros (a layer cut off from the loss, or a NaN, fails).
+     * The values against PyTorch: ZooGoldenTest.
+     */
     @TestFactory List<DynamicTest> forwardBackwardSmoke() {
         List<DynamicTest> tests = new ArrayList<>();
         for (String name : ModelZoo.names()) {
@@ -70,13 +74,27 @@ class ModelZooTest {
                 Classifier.Output out = m.forwardWithFeatures(Variable.constant(x));
                 assertArrayEquals(new int[] {batch, classes}, out.logits().shape(), name + " logits");
                 assertEquals(batch, out.features().shape()[0]);
+                assertFinite(out.logits().data().toArray(), name + " logits");
                 F.crossEntropy(out.logits(), Tensor.of(new float[] {0, 1}, 2)).backward();
-                for (var p : m.namedParameters().entrySet()) assertNotNull(p.getValue().grad(), name + ": no grad for " + p.getKey());
+                for (var p : m.namedParameters().entrySet()) {
+                    assertNotNull(p.getValue().grad(), name + ": no grad for " + p.getKey());
+                    float[] g = p.getValue().grad().toArray();
+                    assertFinite(g, name + " grad of " + p.getKey());
+                    boolean nonZero = false;
+                    for (float v : g) nonZero |= v != 0;
+                    assertTrue(nonZero, name + ": the gradient of " + p.getKey() + " is all zeros");
+                }
                 m.eval();
-                assertArrayEquals(new int[] {batch, classes}, m.forward(Variable.constant(x)).shape());
+                Variable eval = m.forward(Variable.constant(x));
+                assertArrayEquals(new int[] {batch, classes}, eval.shape());
+                assertFinite(eval.data().toArray(), name + " eval logits");
             }));
         }
         return tests;
+    }
+
+    static void assertFinite(float[] v, String what) {
+        for (int i = 0; i < v.length; i++) assertTrue(Float.isFinite(v[i]), what + "[" + i + "] = " + v[i]);
     }
 
     @Test void tinyImagenetInputsWork() {
