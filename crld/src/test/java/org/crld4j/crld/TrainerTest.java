@@ -156,6 +156,16 @@ class TrainerTest {
         }
     }
 
+    @Test void resumeWithoutACheckpointFailsBeforeCreatingTheRunDirectory() {
+        Config c = config("NONE", 1);
+        Path out = dir.resolve("never");
+        Trainer t = new Trainer(c, Distiller.create(c, ModelZoo.create("resnet8", 10, new Rng(1)), null), DataSpec.parse("embedded"), train, test,
+                out, new PrintStream(new ByteArrayOutputStream()));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> t.fit(true));
+        assertEquals("nothing to resume: no latest.ckpt in " + out, e.getMessage());
+        assertTrue(!Files.exists(out), "no run directory");
+    }
+
     @Test void nanLossStopsNamingTheTerm() throws Exception {
         Config c = config("KD", 1);
         Classifier s = ModelZoo.create("resnet8", 10, new Rng(1)), broken = teacher();

@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         PrintStream o = System.out;
-        DataSpec spec = DataSpec.parse(data);
+        DataSpec spec = Setup.data(data);
         Dataset fullTrain = spec.train(), test = spec.test();
         Dataset train = trainImages < fullTrain.size()
                 ? org.crld4j.nn.data.Subsets.classBalancedFraction(fullTrain, (double) trainImages / fullTrain.size(), seed) : fullTrain;

@@ -5,6 +5,7 @@ import org.crld4j.nn.models.Classifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -21,7 +22,8 @@ final class DistillCommand extends TrainCommand {
     @Option(names = "--method", defaultValue = "crld", description = "crld (default), kd, dkd, crld_dkd or vanilla.")
     String method;
 
-    @Override Config configure(Config c) {
+    @Override Config configure(Config c) throws IOException {
+        Weights.requireFile(teacherFile, "teacher checkpoint"); // before any data is read
         if (model != null) c.set("DISTILLER.STUDENT", model);
         if (teacherModel != null) c.set("DISTILLER.TEACHER", teacherModel);
         String m = method.toLowerCase(Locale.ROOT);
@@ -38,7 +40,7 @@ final class DistillCommand extends TrainCommand {
     @Override Classifier teacher(Config c, int classes) throws Exception {
         if (c.str("DISTILLER.TYPE").equals("NONE")) return null;
         Classifier t = Setup.model(c.str("DISTILLER.TEACHER"), classes, 0);
-        Setup.loadWeights(t, c.str("DISTILLER.TEACHER"), teacherFile, classes);
+        Weights.load(t, c.str("DISTILLER.TEACHER"), teacherFile, "teacher checkpoint", classes);
         t.eval();
         return t;
     }

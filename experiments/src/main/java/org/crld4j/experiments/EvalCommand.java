@@ -20,11 +20,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--train-split", description = "Evaluate on the training split instead of the test split.") boolean trainSplit;
 
     @Override public Integer call() throws Exception {
-        DataSpec spec = DataSpec.parse(data);
+        DataSpec spec = Setup.data(data);
         Setup.model(model, 10, 0);
+        Weights.requireFile(checkpoint, "checkpoint");
         Dataset d = trainSplit ? spec.train() : spec.test();
         Classifier m = Setup.model(model, d.numClasses(), 0);
-        Setup.loadWeights(m, model, checkpoint, d.numClasses());
+        Weights.load(m, model, checkpoint, "checkpoint", d.numClasses());
         long t0 = System.nanoTime();
         Evaluator.Result r = Evaluator.evaluate(m, d, spec.testPipeline(), batch, 2);
         System.out.printf("%s on %s (%d images): top-1 %.2f%%  top-5 %.2f%%  loss %.4f  (%.1f s)%n", model, spec, r.samples(), r.top1(), r.top5(),

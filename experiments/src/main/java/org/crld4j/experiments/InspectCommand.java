@@ -34,12 +34,14 @@ final class InspectCommand implements Callable<Integer> {
         if (teacherModel != null) c.set("DISTILLER.TEACHER", teacherModel);
         if (studentModel != null) c.set("DISTILLER.STUDENT", studentModel);
         CrldConfig cc = Distiller.crldConfig(c);
+        Weights.requireFile(teacherFile, "teacher checkpoint");
+        if (studentFile != null) Weights.requireFile(studentFile, "student checkpoint");
         DataSpec spec = setup.dataSpec();
         Dataset train = spec.train();
         Classifier teacher = Setup.model(c.str("DISTILLER.TEACHER"), train.numClasses(), 0);
-        Setup.loadWeights(teacher, c.str("DISTILLER.TEACHER"), teacherFile, train.numClasses());
+        Weights.load(teacher, c.str("DISTILLER.TEACHER"), teacherFile, "teacher checkpoint", train.numClasses());
         Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
-        if (studentFile != null) Setup.loadWeights(student, c.str("DISTILLER.STUDENT"), studentFile, train.numClasses());
+        if (studentFile != null) Weights.load(student, c.str("DISTILLER.STUDENT"), studentFile, "student checkpoint", train.numClasses());
         Distiller.Crld d = new Distiller.Crld(student, teacher, cc, c.bool("EXPERIMENT.LOGIT_STAND"), false, 1f, 8f, 20);
         Loader.Batch b;
         try (Loader loader = new Loader(train, spec.weak(), spec.strong(), batch, true, c.longValue("EXPERIMENT.SEED"), 0)) {

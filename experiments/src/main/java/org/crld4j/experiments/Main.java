@@ -22,11 +22,18 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
-                cmd.getErr().println("error: " + e.getMessage());
+                cmd.getErr().println("error: " + message(e));
                 return 2;
             }
             throw e;
         });
         return cli;
+    }
+
+    /** The exception's message; the JDK's file exceptions carry only the path, so say what happened to it. */
+    static String message(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException f && f.getReason() == null) return "file not found: " + f.getFile();
+        if (e instanceof java.nio.file.AccessDeniedException f && f.getReason() == null) return "permission denied: " + f.getFile();
+        return e.getMessage();
     }
 }

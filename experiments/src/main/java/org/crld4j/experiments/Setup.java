@@ -3,19 +3,17 @@ package org.crld4j.experiments;
 import org.crld4j.crld.config.Config;
 import org.crld4j.crld.config.Presets;
 import org.crld4j.crld.train.DataSpec;
-import org.crld4j.crld.train.Trainer;
 import org.crld4j.kernels.Parallel;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.tensor.Rng;
-import org.crld4j.tensor.Tensor;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Options shared by the training commands: configuration sources, data, output, threads. */
 final class Setup {
@@ -47,7 +45,7 @@ final class Setup {
         return c;
     }
 
-    DataSpec dataSpec() { return DataSpec.parse(data); }
+    DataSpec dataSpec() throws IOException { return data(data); }
 
     Path runDir(Config c) {
         if (out != null) return out;
@@ -60,14 +58,19 @@ final class Setup {
         return ModelZoo.create(name, classes, new Rng(seed));
     }
 
-    /** Loads weights (crld4j checkpoint or .pth) into a model, explaining a class-count mismatch. */
-    static void loadWeights(Classifier model, String modelName, Path file, int classes) throws IOException {
-        Map<String, Tensor> sd = Trainer.readWeights(file);
-        var report = model.loadStateDict(sd, false);
-        if (!report.clean()) {
-            String classInfo = report.shapeMismatches().stream().filter(s -> s.contains("fc.") || s.contains("linear.") || s.contains("classifier."))
-                    .findFirst().map(s -> "; the checkpoint's classifier does not match the data's " + classes + " classes (" + s + ")").orElse("");
-            throw new IllegalArgumentException("weights " + file + " do not fit model " + modelName + classInfo + ": " + report);
+    /**
+     * The --data option parsed, its directory checked: a typo fails here, naming the option, before
+     * any model is built or file written.
+     */
+    static DataSpec data(String spec) throws IOException {
+        DataSpec d;
+        try {
+            d = DataSpec.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--data: " + e.getMessage());
         }
+        if (d.dir() != null && !Files.isDirectory(d.dir()))
+            throw new IOException("--data " + spec + ": directory " + d.dir() + " not found");
+        return d;
     }
 }

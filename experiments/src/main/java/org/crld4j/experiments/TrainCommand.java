@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -24,7 +26,7 @@ class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint, bit-identically.")
     boolean resume;
 
-    Config configure(Config c) {
+    Config configure(Config c) throws IOException {
         if (model != null) c.set("DISTILLER.STUDENT", model);
         c.set("DISTILLER.TYPE", "NONE");
         return c;
@@ -35,12 +37,14 @@ class TrainCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Config c = configure(setup.config());
         DataSpec spec = setup.dataSpec();
+        Path dir = setup.runDir(c);
+        if (resume && !Files.isRegularFile(dir.resolve("latest.ckpt")))
+            throw new IOException("--resume: no latest.ckpt in " + dir + " (nothing to resume; run without --resume to start)");
         Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), 10, 0); // validates the name before reading data
         Dataset train = spec.train(), test = spec.test();
         student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
         Classifier teacher = teacher(c, train.numClasses());
         Distiller d = Distiller.create(c, student, teacher);
-        Path dir = setup.runDir(c);
         System.out.printf("%s: student %s (%,d parameters)%s on %s (%d train / %d test images, %d classes) -> %s%n", d.name(),
                 c.str("DISTILLER.STUDENT"), student.numParameters(), teacher == null ? "" : ", teacher " + c.str("DISTILLER.TEACHER"),
                 spec, train.size(), test.size(), train.numClasses(), dir);

@@ -1,39 +1,52 @@
 package org.crld4j.experiments;
 
+import org.crld4j.nn.io.Checkpoint;
 import org.crld4j.nn.io.Pth;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.tensor.Rng;
+import org.crld4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command line end to end: a preset distillation on a tiny CIFAR-100 directory, and clear errors before training. */
+/**
+ * The command line end to end: a preset distillation on a tiny CIFAR-100 directory, and every
+ * error a user can make failing with exit code 2, a message naming the option or file at fault,
+ * and nothing written.
+ */
 class CliTest {
     @TempDir Path dir;
 
     record Run(int code, String out, String err) {}
 
+    /** Runs the command line in this JVM, capturing what it prints. */
     static Run crld(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
         PrintStream saved = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf));
+        System.setOut(new PrintStream(buf, true));
         try {
+            CommandLine cli = Main.commandLine(); // after setOut: picocli's default handler keeps the System.out of its creation for the usage help
+            StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err));
             int code = cli.execute(args);
+            cli.getOut().flush();
             return new Run(code, buf.toString(), err.toString());
         } finally {
             System.setOut(saved);
@@ -76,23 +89,90 @@ class CliTest {
         assertTrue(e.out().contains("top-1"), e.out());
     }
 
+    /** A crld4j checkpoint laid out as the trainer writes one: "model." tensors, the model's name and class count. */
+    private Path checkpoint(String model, int classes) throws Exception {
+        Classifier m = ModelZoo.create(model, classes, new Rng(9));
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        m.stateDict().forEach((k, v) -> t.put("model." + k, v));
+        Path f = dir.resolve(model + "_" + classes + ".ckpt");
+        new Checkpoint(t, Map.of("epoch", 1, "student", model, "num_classes", classes)).save(f);
+        return f;
+    }
+
+    /** Every file and folder under the test's directory, with size and modification time: what "nothing written" compares. */
+    private Map<Path, String> snapshot() throws IOException {
+        Map<Path, String> files = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all::iterator)
+                files.put(dir.relativize(p), Files.isDirectory(p) ? "dir" : Files.size(p) + " bytes, " + Files.getLastModifiedTime(p));
+        }
+        return files;
+    }
+
+    /** Runs a command that must fail before doing anything: exit code 2, the message on stderr, nothing under the test's directory written or changed. */
+    private Run fails(String message, String... args) throws IOException {
+        Map<Path, String> before = snapshot();
+        Run r = crld(args);
+        assertEquals(2, r.code(), "exit code of crld " + String.join(" ", args) + "\n" + r.out() + r.err());
+        assertTrue(r.err().contains(message), "expected '" + message + "' in: " + r.err());
+        assertEquals(before, snapshot(), "crld " + String.join(" ", args) + " wrote nothing");
+        return r;
+    }
+
+    private String out(String name) { return dir.resolve(name).toString(); }
+
     @Test void badInputFailsBeforeTraining() throws Exception {
         Path data = tinyCifar100(4);
         Path teacher10 = teacherPth("resnet8", 10);
-        Run unknownModel = crld("train", "--model", "resnet9", "--data", "cifar100:" + data, "--out", dir.resolve("x").toString());
-        assertEquals(2, unknownModel.code());
-        assertTrue(unknownModel.err().contains("unknown model 'resnet9'"), unknownModel.err());
-        Run unknownPreset = crld("distill", "--preset", "cifar100/nope", "--teacher", teacher10.toString());
-        assertTrue(unknownPreset.err().contains("unknown preset"), unknownPreset.err());
-        Run unknownKey = crld("train", "--set", "SOLVER.LRR=1");
-        assertTrue(unknownKey.err().contains("unknown configuration key 'SOLVER.LRR'"), unknownKey.err());
-        Run threshold = crld("distill", "--teacher", teacher10.toString(), "--teacher-model", "resnet8", "--set", "CRLD.TAU_S=2");
-        assertTrue(threshold.err().contains("CRLD.TAU_S must be in [0, 1]"), threshold.err());
-        Run classes = crld("distill", "--teacher", teacher10.toString(), "--teacher-model", "resnet8", "--model", "resnet8",
-                "--data", "cifar100:" + data, "--out", dir.resolve("y").toString());
-        assertEquals(2, classes.code());
-        assertTrue(classes.err().contains("100 classes"), classes.err());
-        assertTrue(!Files.exists(dir.resolve("y/latest.ckpt")), "nothing was trained");
+        fails("unknown model 'resnet9'", "train", "--model", "resnet9", "--data", "cifar100:" + data, "--out", out("x"));
+        fails("unknown preset", "distill", "--preset", "cifar100/nope", "--teacher", teacher10.toString(), "--out", out("x"));
+        fails("unknown configuration key 'SOLVER.LRR'", "train", "--set", "SOLVER.LRR=1", "--out", out("x"));
+        fails("CRLD.TAU_S must be in [0, 1]", "distill", "--teacher", teacher10.toString(), "--teacher-model", "resnet8",
+                "--set", "CRLD.TAU_S=2", "--out", out("x"));
+        fails("unknown --method 'crd'", "distill", "--teacher", teacher10.toString(), "--method", "crd", "--out", out("x"));
+        Run classes = fails("100 classes", "distill", "--teacher", teacher10.toString(), "--teacher-model", "resnet8", "--model", "resnet8",
+                "--data", "cifar100:" + data, "--out", out("y"));
+        assertTrue(classes.err().contains("fc.weight is [10, 64] in the checkpoint, [100, 64] in the model"), classes.err());
+    }
+
+    @Test void badDataNamesTheOption() throws Exception {
+        Path missing = dir.resolve("no-such-dir");
+        fails("--data: unknown data kind 'cifar1000' in 'cifar1000:/data'", "train", "--data", "cifar1000:/data", "--out", out("x"));
+        fails("--data: data 'cifar100' names no directory; expected cifar100:<dir>", "train", "--data", "cifar100", "--out", out("x"));
+        fails("--data cifar100:" + missing + ": directory " + missing + " not found", "train", "--data", "cifar100:" + missing, "--out", out("x"));
+        fails("--data idx:" + missing + ": directory " + missing + " not found", "eval", "-m", "resnet8", "-c", checkpoint("resnet8", 10).toString(),
+                "-d", "idx:" + missing);
+    }
+
+    @Test void missingFilesAreNamed() throws Exception {
+        Path teacher = dir.resolve("teachers/resnet32x4.pth"), ckpt = dir.resolve("run/best.ckpt");
+        fails("teacher checkpoint not found: " + teacher, "distill", "--teacher", teacher.toString(), "--teacher-model", "resnet8", "--out", out("x"));
+        fails("teacher checkpoint not found: " + teacher, "inspect", "--teacher", teacher.toString(), "--teacher-model", "resnet8");
+        fails("checkpoint not found: " + ckpt, "eval", "-m", "resnet8", "-c", ckpt.toString());
+        fails("--resume: no latest.ckpt in " + dir.resolve("fresh"), "train", "--model", "resnet8", "--resume", "--out", out("fresh"));
+        Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(dir.resolve("empty/config.yaml"), "SOLVER:\n  EPOCHS: 2\n");
+        fails("--resume: no latest.ckpt in " + dir.resolve("empty"), "distill", "--teacher", teacherPth("resnet8", 10).toString(),
+                "--teacher-model", "resnet8", "--resume", "--out", out("empty"));
+    }
+
+    @Test void weightsOfAnotherArchitectureAreNamed() throws Exception {
+        Path resnet20 = checkpoint("resnet20", 10), resnet8x4 = checkpoint("resnet8x4", 10);
+        fails("checkpoint " + resnet20 + " does not fit model resnet8 (10 classes): unexpected key layer1.1.conv1.weight [16, 16, 3, 3]",
+                "eval", "--model", "resnet8", "-c", resnet20.toString());
+        Run shapes = fails("checkpoint " + resnet8x4 + " does not fit model resnet8 (10 classes): conv1.weight is [32, 3, 3, 3] in the checkpoint, "
+                + "[16, 3, 3, 3] in the model", "eval", "--model", "resnet8", "-c", resnet8x4.toString());
+        assertTrue(shapes.err().contains("the checkpoint was trained as resnet8x4"), shapes.err());
+        Path teacher = teacherPth("resnet20", 10); // a .pth: no record of its architecture, the first key tells
+        fails("teacher checkpoint " + teacher + " does not fit model resnet8 (10 classes): unexpected key layer1.1.conv1.weight",
+                "distill", "--teacher", teacher.toString(), "--teacher-model", "resnet8", "--model", "resnet8", "--out", out("x"));
+        fails("teacher checkpoint " + resnet8x4 + " does not fit model resnet32x4 (10 classes): missing key layer1.1.conv1.weight",
+                "distill", "--teacher", resnet8x4.toString(), "--teacher-model", "resnet32x4", "--model", "resnet8", "--out", out("x"));
+    }
+
+    @Test void fileExceptionsSayWhatHappenedToThePath() {
+        assertEquals("file not found: /data/tiny/val_annotations.txt", Main.message(new java.nio.file.NoSuchFileException("/data/tiny/val_annotations.txt")));
+        assertEquals("permission denied: /data", Main.message(new java.nio.file.AccessDeniedException("/data")));
     }
 
     @Test void listingsAndInspect() throws Exception {

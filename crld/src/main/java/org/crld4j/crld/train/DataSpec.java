@@ -21,9 +21,11 @@ public record DataSpec(String kind, Path dir) {
         if (spec == null || spec.isBlank() || spec.equals("embedded")) return new DataSpec("embedded", null);
         int colon = spec.indexOf(':');
         String kind = colon < 0 ? spec : spec.substring(0, colon);
-        if (!java.util.Set.of("cifar100", "cifar10", "tiny-imagenet", "imagenet", "idx").contains(kind) || colon < 0)
-            throw new IllegalArgumentException("data '" + spec + "': expected embedded, cifar100:<dir>, cifar10:<dir>, "
-                    + "tiny-imagenet:<dir>, imagenet:<dir> or idx:<dir>");
+        String expected = "expected embedded, cifar100:<dir>, cifar10:<dir>, tiny-imagenet:<dir>, imagenet:<dir> or idx:<dir>";
+        if (!java.util.Set.of("cifar100", "cifar10", "tiny-imagenet", "imagenet", "idx").contains(kind))
+            throw new IllegalArgumentException("unknown data kind '" + kind + "' in '" + spec + "'; " + expected);
+        if (colon < 0 || colon == spec.length() - 1)
+            throw new IllegalArgumentException("data '" + spec + "' names no directory; expected " + kind + ":<dir>");
         return new DataSpec(kind, Path.of(spec.substring(colon + 1)));
     }
 

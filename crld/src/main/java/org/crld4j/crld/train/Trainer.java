@@ -89,12 +89,14 @@ public final class Trainer {
     }
 
     public Result fit(boolean resume) throws IOException {
+        Path latest = runDir.resolve("latest.ckpt");
+        if (resume && !Files.isRegularFile(latest)) // before anything is created in the run directory
+            throw new IOException("nothing to resume: no latest.ckpt in " + runDir);
         Files.createDirectories(runDir);
         int epochs = cfg.integer("SOLVER.EPOCHS");
         int firstEpoch = 1, skipSteps = 0;
         Map<String, Object> partial = Map.of(); // running sums of an epoch interrupted mid-way
         double best = -1;
-        Path latest = runDir.resolve("latest.ckpt");
         List<Map<String, Object>> log = new ArrayList<>();
         if (resume) {
             Checkpoint c = Checkpoint.load(latest);
