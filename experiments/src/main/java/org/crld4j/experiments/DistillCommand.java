@@ -11,7 +11,9 @@ import java.util.Locale;
 
 /** `crld distill`: a student from a frozen teacher with CRLD or a baseline. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = "Distill a student from a teacher (our checkpoint or a PyTorch .pth) with crld, kd, dkd, crld_dkd or vanilla.")
+        description = "Distill a student from a teacher (our checkpoint or a PyTorch .pth) with crld, kd, dkd, crld_dkd or vanilla.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {TrainCommand.EXIT_DONE, TrainCommand.EXIT_BAD_INPUT, TrainCommand.EXIT_DIVERGED,
+                TrainCommand.EXIT_INTERRUPTED})
 final class DistillCommand extends TrainCommand {
     @Option(names = "--teacher", required = true, description = "Teacher weights: a crld4j checkpoint or a PyTorch .pth (mdistiller's teachers work).")
     Path teacherFile;

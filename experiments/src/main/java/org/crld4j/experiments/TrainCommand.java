@@ -15,9 +15,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** `crld train` (one model, e.g. a teacher) and `crld distill` share this runner. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train one model with cross-entropy (e.g. a teacher).")
+/**
+ * `crld train` (one model, e.g. a teacher) and `crld distill` share this runner. Ctrl-C (SIGINT)
+ * or SIGTERM lets the current step finish, writes {@code latest.ckpt} with the epoch's running
+ * statistics, and exits with 128 + the signal's number, as a shell reports a process a signal
+ * ended (130 for Ctrl-C): scripts can tell "stopped, resumable" from "failed".
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train one model with cross-entropy (e.g. a teacher).",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {TrainCommand.EXIT_DONE, TrainCommand.EXIT_BAD_INPUT, TrainCommand.EXIT_DIVERGED,
+                TrainCommand.EXIT_INTERRUPTED})
 class TrainCommand implements Callable<Integer> {
+    /** The exit codes both training commands document in their help (picocli's "code:description"). */
+    static final String EXIT_DONE = "0:done",
+            EXIT_BAD_INPUT = "2:bad input (option, configuration, data, weights); nothing was written",
+            EXIT_DIVERGED = "3:the loss diverged (NaN or infinite); the last good checkpoint stays",
+            EXIT_INTERRUPTED = "130:Ctrl-C (143: SIGTERM); latest.ckpt holds the step reached: continue with --resume";
+
+    /** The exit code of a run stopped by Ctrl-C (128 + SIGINT), also when the stop was requested in-process. */
+    static final int INTERRUPTED = 130;
+
     @Mixin Setup setup;
 
     @Option(names = "--model", description = "Zoo model (see `crld models`); default DISTILLER.STUDENT.")
@@ -54,9 +70,12 @@ class TrainCommand implements Callable<Integer> {
             Trainer.Result r = t.fit(resume);
             System.out.printf("done in %.1f s; best top-1 %.2f%%, last %.2f%%; logs and checkpoints in %s%n", r.seconds(), r.bestTop1(), r.lastTop1(), dir);
             return 0;
-        } catch (Trainer.DivergedException | Trainer.InterruptedTraining e) {
+        } catch (Trainer.DivergedException e) {
             System.err.println(e.getMessage());
             return 3;
+        } catch (Trainer.InterruptedTraining e) { // after a real signal the JVM exits with 128 + its number once the hook returns
+            System.err.println(e.getMessage());
+            return INTERRUPTED;
         } finally {
             try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException ignored) { /* shutting down */ }
         }

@@ -176,6 +176,9 @@ class CliTest {
     }
 
     @Test void listingsAndInspect() throws Exception {
+        Run distillHelp = crld("distill", "--help");
+        assertTrue(distillHelp.out().contains("Exit codes:") && distillHelp.out().contains("130") && distillHelp.out().contains("--resume"),
+                distillHelp.out());
         Run models = crld("models");
         assertTrue(models.out().contains("resnet8x4") && models.out().contains("1,233,540"), models.out());
         Run presets = crld("presets");

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 final class Progress {
     private final PrintStream out;
     private final int epoch, epochs, steps;
-    private final boolean terminal = System.console() != null;
+    private final boolean terminal = onTerminal();
     private final long start = System.nanoTime();
     private int lastDecile = 0;
 
@@ -35,4 +35,18 @@ final class Progress {
     }
 
     void finish() { if (terminal) out.println(); }
+
+    /**
+     * Whether a person watches: from JDK 22 System.console() is non-null also when the output goes
+     * to a pipe or a file, and only Console.isTerminal() (JDK 22+) tells; on JDK 21 a console is a terminal.
+     */
+    private static boolean onTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException jdk21) {
+            return true;
+        }
+    }
 }

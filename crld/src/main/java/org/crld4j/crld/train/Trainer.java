@@ -78,10 +78,17 @@ public final class Trainer {
     /** Asks the loop to checkpoint and stop after the current step (what Ctrl-C does). */
     public void requestStop() { stopRequested = true; }
 
-    /** Installs a shutdown hook: on Ctrl-C the current step finishes, a checkpoint is written, then the JVM exits. */
+    /**
+     * Installs a shutdown hook: on Ctrl-C (or SIGTERM) the current step finishes, a checkpoint is
+     * written, then the JVM exits (with 128 + the signal's number). The hook says so on stderr at
+     * once, after the stop is requested: a step or an evaluation can take a while, and the user (or
+     * a test) can tell that the signal arrived.
+     */
     public Thread installInterruptHandler() {
         Thread hook = new Thread(() -> {
             requestStop();
+            System.err.println("interrupt received: finishing the current step, then writing " + runDir.resolve("latest.ckpt"));
+            System.err.flush();
             try { saved.await(120, TimeUnit.SECONDS); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); }
         }, "crld4j-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
