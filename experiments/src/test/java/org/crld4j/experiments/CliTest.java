@@ -170,12 +170,26 @@ class CliTest {
                 "distill", "--teacher", resnet8x4.toString(), "--teacher-model", "resnet32x4", "--model", "resnet8", "--out", out("x"));
     }
 
+    @Test void exportFailsWithoutWriting() throws Exception {
+        Path resnet20 = checkpoint("resnet20", 10), pth = dir.resolve("student.pth");
+        fails("checkpoint not found: " + dir.resolve("nope.ckpt"), "export", "-c", dir.resolve("nope.ckpt").toString(), "-o", pth.toString());
+        fails("checkpoint " + resnet20 + " does not fit model resnet8 (10 classes): unexpected key layer1.1.conv1.weight",
+                "export", "-c", resnet20.toString(), "--model", "resnet8", "-o", pth.toString());
+        fails("fc.weight is [10, 64] in the checkpoint, [100, 64] in the model", "export", "-c", resnet20.toString(), "--num-classes", "100",
+                "-o", pth.toString());
+        fails("unknown model 'resnet9'", "export", "-c", resnet20.toString(), "--model", "resnet9", "-o", pth.toString());
+        fails("--model is required", "export", "-c", teacherPth("resnet8", 10).toString(), "-o", pth.toString());
+        fails("is the checkpoint itself", "export", "-c", resnet20.toString(), "-o", resnet20.toString());
+    }
+
     @Test void fileExceptionsSayWhatHappenedToThePath() {
         assertEquals("file not found: /data/tiny/val_annotations.txt", Main.message(new java.nio.file.NoSuchFileException("/data/tiny/val_annotations.txt")));
         assertEquals("permission denied: /data", Main.message(new java.nio.file.AccessDeniedException("/data")));
     }
 
     @Test void listingsAndInspect() throws Exception {
+        Run help = crld("--help");
+        assertTrue(help.out().contains("  export      Write a checkpoint"), help.out());
         Run distillHelp = crld("distill", "--help");
         assertTrue(distillHelp.out().contains("Exit codes:") && distillHelp.out().contains("130") && distillHelp.out().contains("--resume"),
                 distillHelp.out());
