@@ -1,5 +1,5 @@
 import org.crld4j.kernels.Conv2d;
-import org.crld4j.kernels.ConvParams;
+import org.crld4j.tensor.ops.ConvParams;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
 

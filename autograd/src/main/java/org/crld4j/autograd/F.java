@@ -1,17 +1,21 @@
 package org.crld4j.autograd;
 
-import org.crld4j.kernels.BatchNorm;
-import org.crld4j.kernels.Conv2d;
-import org.crld4j.kernels.ConvEpilogue;
-import org.crld4j.kernels.ConvParams;
-import org.crld4j.kernels.Pool2d;
-import org.crld4j.kernels.Softmax;
+import org.crld4j.tensor.Backend;
+import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.ops.BatchNormGrads;
+import org.crld4j.tensor.ops.BatchNormResult;
+import org.crld4j.tensor.ops.ConvBnEval;
+import org.crld4j.tensor.ops.ConvParams;
+import org.crld4j.tensor.ops.CrossEntropyResult;
+import org.crld4j.tensor.ops.PoolResult;
+import org.crld4j.tensor.ops.PoolWindow;
 
 /**
- * Differentiable neural-network functions (PyTorch's torch.nn.functional): each forward calls a
- * kernel and records the matching backward kernel with what it saved.
+ * Differentiable neural-network functions (PyTorch's torch.nn.functional): each forward runs an
+ * operation of its inputs' backend and records the matching backward with what it saved, so the
+ * same graph runs on any device.
  */
 public final class F {
     private F() {}
@@ -28,10 +32,11 @@ public final class F {
         int d = Shapes.dim(log ? "log_softmax" : "softmax", dim, x.data().rank());
         int last = x.data().rank() - 1;
         Tensor in = d == last ? x.data() : x.data().transpose(d, last);
-        Tensor y = Softmax.forward(in, log);
+        Backend be = in.backend();
+        Tensor y = be.softmax(in, log);
         Tensor out = d == last ? y : y.transpose(d, last).contiguous();
         return Autograd.record(log ? "log_softmax" : "softmax", out, g -> {
-            Tensor gi = Softmax.backward(d == last ? g : g.transpose(d, last), y, log);
+            Tensor gi = be.softmaxBackward(d == last ? g : g.transpose(d, last), y, log);
             return new Tensor[] {d == last ? gi : gi.transpose(d, last).contiguous()};
         }, x);
     }
@@ -40,31 +45,9 @@ public final class F {
 
     /** Mean cross-entropy of logits [N, C] against integer labels [N] (PyTorch's default reduction). */
     public static Variable crossEntropy(Variable logits, Tensor labels) {
-        Tensor z = logits.data();
-        if (z.rank() != 2)
-            throw new IllegalArgumentException("cross_entropy: logits must be [N, C], got " + Shapes.str(z.shape()));
-        if (labels.rank() != 1 || labels.size(0) != z.size(0))
-            throw new IllegalArgumentException("cross_entropy: labels " + Shapes.str(labels.shape()) + " do not match logits " + Shapes.str(z.shape()));
-        int n = z.size(0), c = z.size(1);
-        Tensor logp = Softmax.forward(z, true);
-        int[] y = labels.toIntArray();
-        float[] lp = logp.array();
-        double loss = 0;
-        for (int i = 0; i < n; i++) {
-            if (y[i] < 0 || y[i] >= c)
-                throw new IllegalArgumentException("cross_entropy: label " + y[i] + " at position " + i + " is outside [0, " + c + ")");
-            loss -= lp[i * c + y[i]];
-        }
-        return Autograd.record("cross_entropy", Tensor.scalar((float) (loss / n)), g -> {
-            float scale = g.item() / n;
-            Tensor gi = Tensor.zeros(n, c);
-            float[] gs = gi.array();
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < c; j++) gs[i * c + j] = (float) Math.exp(lp[i * c + j]) * scale;
-                gs[i * c + y[i]] -= scale;
-            }
-            return new Tensor[] {gi};
-        }, logits);
+        Backend be = Devices.common("cross_entropy", logits.data(), labels).backend();
+        CrossEntropyResult r = be.crossEntropy(logits.data(), labels);
+        return Autograd.record("cross_entropy", r.loss(), g -> new Tensor[] {be.crossEntropyBackward(g, r)}, logits);
     }
 
     /** How a loss is reduced. BATCHMEAN divides the sum by the first dim (kl_div's recommended mode). */
@@ -78,9 +61,9 @@ public final class F {
         Tensor q = input.data(), p = target.data();
         if (!q.sameShape(p))
             throw new IllegalArgumentException("kl_div: input " + Shapes.str(q.shape()) + " and target " + Shapes.str(p.shape()) + " differ");
-        Tensor logP = p.map(v -> v > 0f ? (float) Math.log(v) : 0f);
-        Tensor pointwise = p.mul(logP.sub(q));
         Tensor zeroWhereTargetZero = p.gt(0f);
+        Tensor logP = Tensor.where(zeroWhereTargetZero, p.log(), Tensor.zeros(p.device()));
+        Tensor pointwise = p.mul(logP.sub(q));
         pointwise.mulInPlace(zeroWhereTargetZero);
         Variable pw = Autograd.record("kl_div", pointwise, g -> new Tensor[] {
                 g.mul(p).neg(),
@@ -106,21 +89,22 @@ public final class F {
 
     public static Variable conv2d(Variable x, Variable weight, Variable bias, ConvParams p) {
         Tensor xs = x.data(), ws = weight.data();
-        Tensor y = Conv2d.forward(xs, ws, bias == null ? null : bias.data(), p);
+        Backend be = Devices.common("conv2d", xs, ws, bias == null ? null : bias.data()).backend();
+        Tensor y = be.conv2d(xs, ws, bias == null ? null : bias.data(), p);
         int[] xShape = xs.shape(), wShape = ws.shape();
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Autograd.record("conv2d", y, g -> {
-            Tensor dx = x.requiresGrad() ? Conv2d.backwardInput(g, ws, xShape, p) : null;
-            Tensor dw = weight.requiresGrad() ? Conv2d.backwardWeight(g, xs, wShape, p) : null;
+            Tensor dx = x.requiresGrad() ? be.conv2dBackwardInput(g, ws, xShape, p) : null;
+            Tensor dw = weight.requiresGrad() ? be.conv2dBackwardWeight(g, xs, wShape, p) : null;
             if (bias == null) return new Tensor[] {dx, dw};
-            return new Tensor[] {dx, dw, bias.requiresGrad() ? Conv2d.backwardBias(g) : null};
+            return new Tensor[] {dx, dw, bias.requiresGrad() ? be.conv2dBackwardBias(g) : null};
         }, inputs);
     }
 
     /**
-     * Eval-mode {@code relu?(batch_norm(conv2d(x)) + residual?)} in one pass over each image's
-     * output (batch norm with running statistics), equal bit for bit to the separate ops. Only
-     * where no gradient is needed (a frozen teacher, evaluation): it records no graph.
+     * Eval-mode {@code relu?(batch_norm(conv2d(x)) + residual?)} with running statistics, where no
+     * gradient is needed (a frozen teacher, evaluation): the backend's fused pass if it has one
+     * (bit-identical to the separate ops), else the separate ops. It records no graph.
      */
     public static Variable conv2dBatchNormEval(Variable x, Variable weight, Variable bias, ConvParams p,
                                                Variable gamma, Variable beta, Tensor runningMean, Tensor runningVar, float eps,
@@ -130,30 +114,35 @@ public final class F {
                 if (v != null && v.requiresGrad())
                     throw new IllegalStateException("conv2d+batch_norm (eval, fused): an input requires grad; use the separate ops");
         }
-        ConvEpilogue e = ConvEpilogue.batchNorm(gamma == null ? null : gamma.data(), beta == null ? null : beta.data(),
-                runningMean, runningVar, eps, residual == null ? null : residual.data(), relu);
-        Tensor y = Conv2d.forward(x.data(), weight.data(), bias == null ? null : bias.data(), p, e);
-        return Autograd.record(relu ? "conv2d+bn+relu (eval)" : "conv2d+bn (eval)", y, g -> {
-            throw new IllegalStateException("unreachable: fused eval op has no backward");
-        }, x);
+        Tensor b = bias == null ? null : bias.data(), g = gamma == null ? null : gamma.data(), bt = beta == null ? null : beta.data();
+        Tensor res = residual == null ? null : residual.data();
+        Backend be = Devices.common("conv2d+batch_norm", x.data(), weight.data(), b, g, bt, runningMean, runningVar, res).backend();
+        ConvBnEval fused = be.convBnEval();
+        if (fused != null) return Variable.constant(fused.apply(x.data(), weight.data(), b, p, g, bt, runningMean, runningVar, eps, res, relu));
+        Tensor y = be.batchNorm(be.conv2d(x.data(), weight.data(), b, p), g, bt, runningMean, runningVar, false, 0f, eps).output();
+        if (res != null) y = y.add(res);
+        return Variable.constant(relu ? be.relu(y) : y);
     }
 
-    public static Variable maxPool2d(Variable x, Pool2d.Window w) {
-        Pool2d.MaxResult r = Pool2d.maxForward(x.data(), w);
+    public static Variable maxPool2d(Variable x, PoolWindow w) {
+        Backend be = x.data().backend();
+        PoolResult r = be.maxPool2d(x.data(), w);
         int[] xShape = x.shape();
-        return Autograd.record("max_pool2d", r.output(), g -> new Tensor[] {Pool2d.maxBackward(g, r.argmax(), xShape)}, x);
+        return Autograd.record("max_pool2d", r.output(), g -> new Tensor[] {be.maxPool2dBackward(g, r, xShape)}, x);
     }
 
-    public static Variable avgPool2d(Variable x, Pool2d.Window w, boolean countIncludePad) {
+    public static Variable avgPool2d(Variable x, PoolWindow w, boolean countIncludePad) {
+        Backend be = x.data().backend();
         int[] xShape = x.shape();
-        return Autograd.record("avg_pool2d", Pool2d.avgForward(x.data(), w, countIncludePad),
-                g -> new Tensor[] {Pool2d.avgBackward(g, xShape, w, countIncludePad)}, x);
+        return Autograd.record("avg_pool2d", be.avgPool2d(x.data(), w, countIncludePad),
+                g -> new Tensor[] {be.avgPool2dBackward(g, xShape, w, countIncludePad)}, x);
     }
 
     public static Variable adaptiveAvgPool2d(Variable x, int oh, int ow) {
+        Backend be = x.data().backend();
         int[] xShape = x.shape();
-        return Autograd.record("adaptive_avg_pool2d", Pool2d.adaptiveAvgForward(x.data(), oh, ow),
-                g -> new Tensor[] {Pool2d.adaptiveAvgBackward(g, xShape)}, x);
+        return Autograd.record("adaptive_avg_pool2d", be.adaptiveAvgPool2d(x.data(), oh, ow),
+                g -> new Tensor[] {be.adaptiveAvgPool2dBackward(g, xShape)}, x);
     }
 
     /**
@@ -162,13 +151,12 @@ public final class F {
      */
     public static Variable batchNorm(Variable x, Variable gamma, Variable beta, Tensor runningMean, Tensor runningVar,
                                      boolean training, float momentum, float eps) {
-        Tensor xs = x.data();
-        BatchNorm.Forward f = BatchNorm.forward(xs, gamma == null ? null : gamma.data(), beta == null ? null : beta.data(),
-                runningMean, runningVar, training, momentum, eps);
+        Tensor xs = x.data(), gammaT = gamma == null ? null : gamma.data(), betaT = beta == null ? null : beta.data();
+        Backend be = Devices.common("batch_norm", xs, gammaT, betaT, runningMean, runningVar).backend();
+        BatchNormResult f = be.batchNorm(xs, gammaT, betaT, runningMean, runningVar, training, momentum, eps);
         Variable[] inputs = gamma == null ? new Variable[] {x} : new Variable[] {x, gamma, beta};
-        Tensor gammaT = gamma == null ? null : gamma.data();
         return Autograd.record("batch_norm", f.output(), g -> {
-            BatchNorm.Backward b = BatchNorm.backward(g, xs, gammaT, f.mean(), f.invStd(), training);
+            BatchNormGrads b = be.batchNormBackward(g, xs, gammaT, f, training);
             return gamma == null ? new Tensor[] {b.dx()} : new Tensor[] {b.dx(), b.dgamma(), b.dbeta()};
         }, inputs);
     }

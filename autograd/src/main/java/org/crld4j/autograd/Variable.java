@@ -1,6 +1,5 @@
 package org.crld4j.autograd;
 
-import org.crld4j.kernels.Relu;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
@@ -126,15 +125,16 @@ public final class Variable {
     }
 
     public Variable relu() {
-        Tensor y = Relu.forward(data);
-        return Autograd.record("relu", y, g -> new Tensor[] {Relu.backward(g, y)}, this);
+        var be = data.backend();
+        Tensor y = be.relu(data);
+        return Autograd.record("relu", y, g -> new Tensor[] {be.reluBackward(g, y)}, this);
     }
 
     /** Clamp into [lo, hi]; the gradient passes where lo <= x <= hi, as in PyTorch. */
     public Variable clamp(float lo, float hi) {
         Tensor x = data;
         return Autograd.record("clamp", x.clamp(lo, hi),
-                g -> new Tensor[] {g.mul(x.map(v -> v >= lo && v <= hi ? 1f : 0f))}, this);
+                g -> new Tensor[] {g.mul(x.ge(lo).mul(x.le(hi)))}, this);
     }
 
     /** mask != 0 ? a : b (mask is a constant). */

@@ -1,7 +1,7 @@
 package org.crld4j.autograd;
 
-import org.crld4j.kernels.ConvParams;
-import org.crld4j.kernels.Pool2d;
+import org.crld4j.tensor.ops.ConvParams;
+import org.crld4j.tensor.ops.PoolWindow;
 import org.crld4j.tensor.Tensor;
 import org.crld4j.tensor.io.GoldenSet;
 import org.junit.jupiter.api.DynamicTest;
@@ -105,7 +105,7 @@ class GoldenOpsTest {
             y = F.adaptiveAvgPool2d(x, size.get(0).intValue(), size.get(1).intValue());
         } else {
             int k = num(spec, "kernel", 1);
-            Pool2d.Window w = Pool2d.Window.of(k, num(spec, "stride", k), num(spec, "padding", 0), flag(spec, "ceil_mode", false));
+            PoolWindow w = PoolWindow.of(k, num(spec, "stride", k), num(spec, "padding", 0), flag(spec, "ceil_mode", false));
             y = op.startsWith("max_pool2d") ? F.maxPool2d(x, w) : F.avgPool2d(x, w, flag(spec, "count_include_pad", true));
         }
         GOLDEN.assertClose(c + ".output", y.data());

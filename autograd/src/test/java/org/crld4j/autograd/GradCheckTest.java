@@ -1,7 +1,7 @@
 package org.crld4j.autograd;
 
-import org.crld4j.kernels.ConvParams;
-import org.crld4j.kernels.Pool2d;
+import org.crld4j.tensor.ops.ConvParams;
+import org.crld4j.tensor.ops.PoolWindow;
 import org.crld4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -107,10 +107,10 @@ class GradCheckTest {
     }
 
     @Test void pooling() {
-        check("max_pool2d 3/2/1", v -> F.maxPool2d(v[0], Pool2d.Window.of(3, 2, 1, false)), distinct(90, 2, 2, 7, 7));
-        check("max_pool2d ceil", v -> F.maxPool2d(v[0], Pool2d.Window.of(2, 2, 0, true)), distinct(91, 1, 2, 5, 5));
-        check("avg_pool2d count pad", v -> F.avgPool2d(v[0], Pool2d.Window.of(3, 2, 1, false), true), randn(92, 2, 2, 7, 7));
-        check("avg_pool2d exclude pad ceil", v -> F.avgPool2d(v[0], Pool2d.Window.of(3, 2, 1, true), false), randn(93, 1, 2, 6, 6));
+        check("max_pool2d 3/2/1", v -> F.maxPool2d(v[0], PoolWindow.of(3, 2, 1, false)), distinct(90, 2, 2, 7, 7));
+        check("max_pool2d ceil", v -> F.maxPool2d(v[0], PoolWindow.of(2, 2, 0, true)), distinct(91, 1, 2, 5, 5));
+        check("avg_pool2d count pad", v -> F.avgPool2d(v[0], PoolWindow.of(3, 2, 1, false), true), randn(92, 2, 2, 7, 7));
+        check("avg_pool2d exclude pad ceil", v -> F.avgPool2d(v[0], PoolWindow.of(3, 2, 1, true), false), randn(93, 1, 2, 6, 6));
         check("adaptive_avg_pool2d", v -> F.adaptiveAvgPool2d(v[0], 2, 3), randn(94, 2, 2, 5, 7));
     }
 

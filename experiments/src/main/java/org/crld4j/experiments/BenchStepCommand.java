@@ -2,7 +2,6 @@ package org.crld4j.experiments;
 
 import org.crld4j.autograd.Profiler;
 import org.crld4j.experiments.bench.Workloads;
-import org.crld4j.kernels.Parallel;
 import org.crld4j.nn.io.JsonWriter;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
@@ -67,7 +66,7 @@ final class BenchStepCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         Map<String, Object> res = new LinkedHashMap<>();
-        res.put("threads", Parallel.threads());
+        res.put("threads", org.crld4j.tensor.Backends.host().threads());
         res.put("warmup", warmup);
         res.put("iters", iters);
         Map<String, Object> modelResults = new LinkedHashMap<>();

@@ -3,7 +3,6 @@ package org.crld4j.experiments;
 import org.crld4j.crld.config.Config;
 import org.crld4j.crld.config.Presets;
 import org.crld4j.crld.train.DataSpec;
-import org.crld4j.kernels.Parallel;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.tensor.Rng;
@@ -41,7 +40,7 @@ final class Setup {
         Config c = preset != null ? Presets.config(preset) : new Config();
         if (config != null) c.load(config);
         for (String o : overrides) c.set(o);
-        if (threads != null) Parallel.setThreads(threads);
+        if (threads != null) org.crld4j.tensor.Backends.host().setThreads(threads);
         return c;
     }
 

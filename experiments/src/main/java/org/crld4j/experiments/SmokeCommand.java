@@ -2,9 +2,8 @@ package org.crld4j.experiments;
 
 import org.crld4j.autograd.F;
 import org.crld4j.autograd.Variable;
-import org.crld4j.kernels.ConvParams;
-import org.crld4j.kernels.Parallel;
-import org.crld4j.kernels.Pool2d;
+import org.crld4j.tensor.ops.ConvParams;
+import org.crld4j.tensor.ops.PoolWindow;
 import org.crld4j.tensor.Backends;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
@@ -64,7 +63,7 @@ final class SmokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Backends.current();
+        Backends.host();
         Rng rng = new Rng(seed);
         Variable w1 = convWeight(rng, 16, 3), g1 = Variable.leaf(Tensor.ones(16)), b1 = Variable.leaf(Tensor.zeros(16));
         Variable w2 = convWeight(rng, 32, 16), g2 = Variable.leaf(Tensor.ones(32)), b2 = Variable.leaf(Tensor.zeros(32));
@@ -72,7 +71,7 @@ final class SmokeCommand implements Callable<Integer> {
         Tensor rm1 = Tensor.zeros(16), rv1 = Tensor.ones(16), rm2 = Tensor.zeros(32), rv2 = Tensor.ones(32);
         List<Variable> params = List.of(w1, g1, b1, w2, g2, b2, fc, fcb);
         Tensor[] momentum = params.stream().map(p -> Tensor.zerosLike(p.data())).toArray(Tensor[]::new);
-        Pool2d.Window pool = Pool2d.Window.of(2, 2, 0, false);
+        PoolWindow pool = PoolWindow.of(2, 2, 0, false);
         Tensor[] test = stripes(new Rng(seed + 1000), 256);
         long t0 = System.nanoTime();
         double firstLoss = 0, lastLoss = 0;
@@ -103,7 +102,7 @@ final class SmokeCommand implements Callable<Integer> {
         Tensor pred = F.linear(h, fc, fcb).data().argmax(1, false);
         float acc = pred.eq(test[1]).mean().item();
         System.out.printf("trained %d steps of batch %d in %.1f s (%.0f images/s, %d threads)%n",
-                steps, batch, seconds, steps * batch / seconds, Parallel.threads());
+                steps, batch, seconds, steps * batch / seconds, Backends.host().threads());
         System.out.printf("loss %.4f -> %.4f, held-out accuracy %.1f%% (chance 25%%)%n", firstLoss, lastLoss, 100 * acc);
         return lastLoss < firstLoss && acc > 0.5 ? 0 : 1;
     }

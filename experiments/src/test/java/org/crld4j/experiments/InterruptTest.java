@@ -1,6 +1,6 @@
 package org.crld4j.experiments;
 
-import org.crld4j.kernels.Parallel;
+import org.crld4j.tensor.Backends;
 import org.crld4j.nn.io.Checkpoint;
 import org.crld4j.nn.io.Pth;
 import org.crld4j.nn.models.Classifier;
@@ -174,7 +174,7 @@ class InterruptTest {
             List<String> cmd = new ArrayList<>(launcher());
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvmFlags());
-            cmd.add("-Dcrld4j.threads=" + Parallel.threads()); // bit-identical to this JVM's reference run
+            cmd.add("-Dcrld4j.threads=" + Backends.host().threads()); // bit-identical to this JVM's reference run
             cmd.addAll(props);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));

@@ -39,7 +39,7 @@ public final class BatchNorm {
         if (!training && (runningMean == null || runningVar == null))
             throw new IllegalArgumentException("batch_norm: eval mode needs running_mean and running_var");
         float[] xs = x.dense().array();
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.hostZeros(x.shape());
         float[] ys = y.array();
         float[] g = gamma == null ? null : gamma.dense().array(), b = beta == null ? null : beta.dense().array();
         float[] mean = new float[c], invStd = new float[c];
@@ -89,7 +89,7 @@ public final class BatchNorm {
         long count = (long) n * inner;
         float[] xs = x.dense().array(), dys = dy.dense().array();
         float[] g = gamma == null ? null : gamma.dense().array();
-        Tensor dx = Tensor.zeros(x.shape());
+        Tensor dx = Tensor.hostZeros(x.shape());
         float[] dxs = dx.array();
         float[] dgamma = new float[c], dbeta = new float[c];
         Parallel.forRange(c, (part, c0, c1) -> {

@@ -1,5 +1,6 @@
 package org.crld4j.kernels;
 
+import org.crld4j.tensor.ops.ConvParams;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
@@ -16,7 +17,7 @@ import org.crld4j.tensor.Tensor;
  * an optional {@link ConvEpilogue} finishes each image's output (eval-mode BN, residual, ReLU);
  * depthwise (one input channel per group): direct loops, see {@link Depthwise}.
  * Images are spread over the thread pool; the weight gradient sums one partial per thread range in
- * a fixed order, so results depend only on the thread count. {@link ReferenceConv2d} is the yardstick.
+ * a fixed order, so results depend only on the thread count. {@link org.crld4j.tensor.host.ReferenceConv2d} is the yardstick.
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -42,7 +43,7 @@ public final class Conv2d {
             return y;
         }
         Tensor xd = x.dense(), wd = weight.dense();
-        Tensor y = Tensor.zeros(g.outShape());
+        Tensor y = Tensor.hostZeros(g.outShape());
         float[] xs = xd.array(), ws = wd.array(), ys = y.array();
         float[] bs = bias == null ? null : bias.dense().array();
         if (Winograd.applies(g)) {
@@ -111,7 +112,7 @@ public final class Conv2d {
         if (asForwardConvolution(g)) return forward(dy, flippedTransposed(weight.dense(), g), null,
                 new ConvParams(1, 1, g.r() - 1 - p.padH(), g.s() - 1 - p.padW(), 1, 1, 1));
         Tensor dyd = dy.dense(), wd = weight.dense();
-        Tensor dx = Tensor.zeros(xShape);
+        Tensor dx = Tensor.hostZeros(xShape);
         float[] dys = dyd.array(), ws = wd.array(), dxs = dx.array();
         int chw = g.c() * g.hw(), kohw = g.k() * g.ohw(), crs = g.crs(), ohw = g.ohw(), kg = g.kg();
         Sgemm.PackedA[] wt = new Sgemm.PackedA[g.groups()];

@@ -1,5 +1,6 @@
 package org.crld4j.kernels;
 
+import org.crld4j.tensor.ops.ConvParams;
 import org.crld4j.tensor.Tensor;
 
 /**
@@ -14,7 +15,7 @@ final class Depthwise {
     static Tensor forward(Tensor x, Tensor weight, Tensor bias, ConvParams.Geometry g) {
         float[] xs = x.dense().array(), ws = weight.dense().array();
         float[] bs = bias == null ? null : bias.dense().array();
-        Tensor y = Tensor.zeros(g.outShape());
+        Tensor y = Tensor.hostZeros(g.outShape());
         float[] ys = y.array();
         int m = g.kg(), hw = g.hw(), ohw = g.ohw(), rs = g.r() * g.s();
         ConvParams p = g.p();
@@ -45,7 +46,7 @@ final class Depthwise {
 
     static Tensor backwardInput(Tensor dy, Tensor weight, ConvParams.Geometry g) {
         float[] dys = dy.dense().array(), ws = weight.dense().array();
-        Tensor dx = Tensor.zeros(g.n(), g.c(), g.h(), g.w());
+        Tensor dx = Tensor.hostZeros(g.n(), g.c(), g.h(), g.w());
         float[] dxs = dx.array();
         int m = g.kg(), hw = g.hw(), ohw = g.ohw(), rs = g.r() * g.s();
         ConvParams p = g.p();
@@ -79,7 +80,7 @@ final class Depthwise {
     static Tensor backwardWeight(Tensor dy, Tensor x, ConvParams.Geometry g) {
         float[] dys = dy.dense().array(), xs = x.dense().array();
         int m = g.kg(), hw = g.hw(), ohw = g.ohw(), rs = g.r() * g.s();
-        Tensor dw = Tensor.zeros(g.k(), 1, g.r(), g.s());
+        Tensor dw = Tensor.hostZeros(g.k(), 1, g.r(), g.s());
         float[] dws = dw.array();
         ConvParams p = g.p();
         Parallel.forRange(g.k(), (part, k0, k1) -> {

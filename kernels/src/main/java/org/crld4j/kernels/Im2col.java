@@ -1,5 +1,7 @@
 package org.crld4j.kernels;
 
+import org.crld4j.tensor.ops.ConvParams;
+
 /** im2col and its adjoint col2im for one image and one group (rows C/g*R*S, columns OH*OW). */
 final class Im2col {
     private Im2col() {}

@@ -23,7 +23,7 @@ public final class Relu {
     /** max(x, 0) as a new dense tensor. */
     public static Tensor forward(Tensor x) {
         Tensor xd = x.contiguous();
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.hostZeros(x.shape());
         float[] xs = xd.array(), ys = y.array();
         int xo = xd.offset(), n = ys.length;
         Parallel.forRange(ranges(n), (p, r0, r1) -> {
@@ -41,7 +41,7 @@ public final class Relu {
         if (!java.util.Arrays.equals(g.shape(), y.shape()))
             throw new IllegalArgumentException("relu backward: gradient " + Shapes.str(g.shape()) + " does not match output " + Shapes.str(y.shape()));
         Tensor gd = g.contiguous(), yd = y.contiguous();
-        Tensor dx = Tensor.zeros(y.shape());
+        Tensor dx = Tensor.hostZeros(y.shape());
         float[] gs = gd.array(), ys = yd.array(), ds = dx.array();
         int go = gd.offset(), yo = yd.offset(), n = ds.length;
         Parallel.forRange(ranges(n), (p, r0, r1) -> {

@@ -1,5 +1,6 @@
 package org.crld4j.kernels;
 
+import org.crld4j.tensor.ops.ConvParams;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * chunking or thread count; the weight gradient, like the im2col path's, sums one partial per
  * thread range in a fixed order, so it depends on the thread count only. Rounding differs from
  * direct convolution by a few ulps of the larger terms (the transforms add and subtract before
- * multiplying; `scripts/winograd_error.py` measures it); {@link ReferenceConv2d} is the yardstick
+ * multiplying; `scripts/winograd_error.py` measures it); {@link org.crld4j.tensor.host.ReferenceConv2d} is the yardstick
  * in the tests.
  */
 final class Winograd {

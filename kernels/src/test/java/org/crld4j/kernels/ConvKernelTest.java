@@ -1,7 +1,9 @@
 package org.crld4j.kernels;
 
+import org.crld4j.tensor.ops.ConvParams;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.host.ReferenceConv2d;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

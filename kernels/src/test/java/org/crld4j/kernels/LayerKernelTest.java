@@ -2,6 +2,10 @@ package org.crld4j.kernels;
 
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.host.Pooling;
+import org.crld4j.tensor.host.Ranges;
+import org.crld4j.tensor.host.Softmax;
+import org.crld4j.tensor.ops.PoolWindow;
 import org.junit.jupiter.api.Test;
 
 import static org.crld4j.kernels.ConvKernelTest.assertClose;
@@ -12,23 +16,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class LayerKernelTest {
     @Test void avgPoolOutputSizesFollowPyTorch() {
         // ceil_mode drops a last window that would start in the right padding
-        assertEquals(3, Pool2d.Window.outSize(5, 2, 2, 0, true));
-        assertEquals(2, Pool2d.Window.outSize(5, 2, 2, 0, false));
-        assertEquals(1, Pool2d.Window.outSize(2, 2, 2, 0, true));
-        assertEquals(4, Pool2d.Window.outSize(6, 3, 2, 1, true));
-        assertThrows(IllegalArgumentException.class, () -> Pool2d.Window.of(2, 2, 2, false));
+        assertEquals(3, PoolWindow.outSize(5, 2, 2, 0, true));
+        assertEquals(2, PoolWindow.outSize(5, 2, 2, 0, false));
+        assertEquals(1, PoolWindow.outSize(2, 2, 2, 0, true));
+        assertEquals(4, PoolWindow.outSize(6, 3, 2, 1, true));
+        assertThrows(IllegalArgumentException.class, () -> PoolWindow.of(2, 2, 2, false));
     }
 
     @Test void maxPoolEqualsMaxOfShiftedViews() {
         Tensor x = Tensor.randn(new Rng(1), 2, 3, 6, 6);
-        Tensor y = Pool2d.maxForward(x, Pool2d.Window.of(2, 2, 0, false)).output();
+        Tensor y = Pooling.maxForward(Ranges.SERIAL, x, PoolWindow.of(2, 2, 0, false)).output();
         Tensor expect = x.reshape(2, 3, 3, 2, 3, 2).amax(new int[] {3, 5}, false);
         assertClose(expect, y, "max_pool2d 2x2");
     }
 
     @Test void adaptivePoolToOneIsTheMean() {
         Tensor x = Tensor.randn(new Rng(2), 2, 3, 5, 4);
-        assertClose(x.mean(new int[] {2, 3}, true), Pool2d.adaptiveAvgForward(x, 1, 1), "adaptive 1x1");
+        assertClose(x.mean(new int[] {2, 3}, true), Pooling.adaptiveAvgForward(Ranges.SERIAL, x, 1, 1), "adaptive 1x1");
     }
 
     @Test void batchNormTrainingMatchesTensorFormula() {
@@ -51,7 +55,7 @@ class LayerKernelTest {
 
     @Test void softmaxRowsSumToOneAndMatchLogSoftmax() {
         Tensor x = Tensor.randn(new Rng(4), 3, 7).mul(10f);
-        Tensor p = Softmax.forward(x, false), lp = Softmax.forward(x, true);
+        Tensor p = Softmax.forward(Ranges.SERIAL, x, false), lp = Softmax.forward(Ranges.SERIAL, x, true);
         assertClose(Tensor.ones(3), p.sum(new int[] {1}, false), "row sums");
         assertClose(p.log(), lp, "log of softmax");
     }

@@ -1,12 +1,13 @@
 package org.crld4j.tensor;
 
+import org.crld4j.tensor.ops.BinaryOp;
+import org.crld4j.tensor.ops.UnaryOp;
+
 /** Elementwise kernels with NumPy broadcasting over any strided layout. */
 final class Elementwise {
     private Elementwise() {}
 
-    enum Op { ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, GT, GE, LT, LE }
-
-    static float apply(Op op, float a, float b) {
+    static float apply(BinaryOp op, float a, float b) {
         return switch (op) {
             case ADD -> a + b;
             case SUB -> a - b;
@@ -24,15 +25,15 @@ final class Elementwise {
         };
     }
 
-    static Tensor binary(Tensor a, Tensor b, Op op, String name) {
+    static Tensor binary(Tensor a, Tensor b, BinaryOp op, String name) {
         int[] shape = Shapes.broadcast(name, a.shape(), b.shape());
-        Tensor out = Tensor.zeros(shape);
+        Tensor out = Tensor.hostZeros(shape);
         binaryInto(out, a, b, op, name);
         return out;
     }
 
     /** out = a op b; out's shape must be the broadcast shape (out may alias a). */
-    static void binaryInto(Tensor out, Tensor a, Tensor b, Op op, String name) {
+    static void binaryInto(Tensor out, Tensor a, Tensor b, BinaryOp op, String name) {
         int[] shape = out.shape();
         int[] bs = Shapes.broadcast(name, a.shape(), b.shape());
         if (!java.util.Arrays.equals(Shapes.broadcast(name, bs, shape), shape))
@@ -59,13 +60,12 @@ final class Elementwise {
         });
     }
 
-    /** Unary operations with their own loops (a lambda per element would be a megamorphic call). */
-    enum Unary { NEG, EXP, LOG, SQRT, ABS, RELU, SIGN, ADD, MUL, DIV, POW, GT, GE, LT, LE, EQ, CLAMP_LO_HI }
+    // Unary operations have their own loops (a lambda per element would be a megamorphic call).
 
     /** A new dense tensor op(t) (arg, arg2: scalar operands), looping over contiguous data directly. */
-    static Tensor unary(Tensor t, Unary op, float arg, float arg2) {
+    static Tensor unary(Tensor t, UnaryOp op, float arg, float arg2) {
         Tensor src = t.contiguous();
-        Tensor out = Tensor.zeros(t.shape());
+        Tensor out = Tensor.hostZeros(t.shape());
         float[] x = src.array(), o = out.array();
         int n = o.length, off = src.offset();
         switch (op) {
@@ -85,9 +85,32 @@ final class Elementwise {
             case LT -> { for (int i = 0; i < n; i++) o[i] = x[off + i] < arg ? 1f : 0f; }
             case LE -> { for (int i = 0; i < n; i++) o[i] = x[off + i] <= arg ? 1f : 0f; }
             case EQ -> { for (int i = 0; i < n; i++) o[i] = x[off + i] == arg ? 1f : 0f; }
-            case CLAMP_LO_HI -> { for (int i = 0; i < n; i++) { float v = x[off + i]; o[i] = v < arg ? arg : (v > arg2 ? arg2 : v); } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { float v = x[off + i]; o[i] = v < arg ? arg : (v > arg2 ? arg2 : v); } }
         }
         return out;
+    }
+
+    /** The scalar function of a unary op (for strided and in-place use; the dense path has its own loops). */
+    static FloatUnaryOperator function(UnaryOp op, float arg, float arg2) {
+        return switch (op) {
+            case NEG -> x -> -x;
+            case EXP -> x -> (float) Math.exp(x);
+            case LOG -> x -> (float) Math.log(x);
+            case SQRT -> x -> (float) Math.sqrt(x);
+            case ABS -> Math::abs;
+            case RELU -> x -> x > 0f ? x : (x == x ? 0f : x);
+            case SIGN -> Math::signum;
+            case ADD -> x -> x + arg;
+            case MUL -> x -> x * arg;
+            case DIV -> x -> x / arg;
+            case POW -> x -> (float) Math.pow(x, arg);
+            case GT -> x -> x > arg ? 1f : 0f;
+            case GE -> x -> x >= arg ? 1f : 0f;
+            case LT -> x -> x < arg ? 1f : 0f;
+            case LE -> x -> x <= arg ? 1f : 0f;
+            case EQ -> x -> x == arg ? 1f : 0f;
+            case CLAMP -> x -> x < arg ? arg : (x > arg2 ? arg2 : x);
+        };
     }
 
     /** out = f(src) where src broadcasts to out's shape. */
@@ -144,7 +167,7 @@ final class Elementwise {
 
     static Tensor where(Tensor mask, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape(), a.shape()), b.shape());
-        Tensor out = Tensor.zeros(shape);
+        Tensor out = Tensor.hostZeros(shape);
         Tensor m = mask.expand(shape).contiguous(), x = a.expand(shape).contiguous(), y = b.expand(shape).contiguous();
         float[] o = out.array(), mm = m.array(), xx = x.array(), yy = y.array();
         for (int i = 0; i < o.length; i++)

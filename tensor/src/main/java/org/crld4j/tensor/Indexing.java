@@ -23,7 +23,7 @@ final class Indexing {
         }
         int[] outShape = first.clone();
         outShape[d] = total;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.hostZeros(outShape);
         int at = 0;
         for (Tensor t : ts) {
             out.narrow(d, at, t.size(d)).copyFrom(t);
@@ -41,7 +41,7 @@ final class Indexing {
                 throw new IllegalArgumentException("stack: shapes " + Shapes.str(ts.get(0).shape()) + " and " + Shapes.str(t.shape()) + " differ");
             u.add(t.unsqueeze(d));
         }
-        return cat(u, d);
+        return Tensor.cat(u, d);
     }
 
     static List<Tensor> split(Tensor t, int size, int dim) {
@@ -82,7 +82,7 @@ final class Indexing {
     static Tensor gather(Tensor t, int dim, Tensor index) {
         int d = Shapes.dim("gather", dim, t.rank());
         checkIndexShape("gather", t, index, d);
-        Tensor out = Tensor.zeros(index.shape());
+        Tensor out = Tensor.hostZeros(index.shape());
         Tensor idx = index.dense();
         float[] o = out.array(), ix = idx.array(), x = t.array();
         int[] shape = index.shape(), st = t.strides();
@@ -139,7 +139,7 @@ final class Indexing {
         if (parts.isEmpty()) {
             int[] s = t.shape();
             s[d] = 0;
-            return Tensor.zeros(s);
+            return Tensor.hostZeros(s);
         }
         return cat(parts, d);
     }
@@ -149,7 +149,7 @@ final class Indexing {
         int[] s = labels.shape();
         int[] outShape = java.util.Arrays.copyOf(s, s.length + 1);
         outShape[s.length] = classes;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.hostZeros(outShape);
         float[] l = labels.toArray(), o = out.array();
         for (int i = 0; i < l.length; i++) o[i * classes + index("one_hot", l[i], classes, s.length)] = 1f;
         return out;

@@ -1,5 +1,7 @@
 package org.crld4j.tensor;
 
+import org.crld4j.tensor.ops.ReduceOp;
+
 /**
  * Reductions over chosen dims. The input is permuted so kept dims come first and reduced dims
  * last, made contiguous, and each row is reduced in order; sums accumulate in double, so results
@@ -8,7 +10,6 @@ package org.crld4j.tensor;
 final class Reductions {
     private Reductions() {}
 
-    enum Kind { SUM, MEAN, MAX, MIN }
 
     /** A reduction plan: the rows to reduce and the output shape. */
     private record Plan(Tensor rows, int outer, int inner, int[] outShape) {}
@@ -29,11 +30,11 @@ final class Reductions {
         return new Plan(rows, outer, inner, outShape);
     }
 
-    static Tensor reduce(Tensor t, int[] dims, boolean keepdim, Kind kind, String op) {
+    static Tensor reduce(Tensor t, int[] dims, boolean keepdim, ReduceOp kind, String op) {
         Plan p = plan(t, dims, keepdim, op);
-        if (p.inner == 0 && (kind == Kind.MAX || kind == Kind.MIN))
+        if (p.inner == 0 && (kind == ReduceOp.MAX || kind == ReduceOp.MIN))
             throw new IllegalArgumentException(op + ": cannot reduce an empty dim of shape " + Shapes.str(t.shape()));
-        Tensor out = Tensor.zeros(p.outShape);
+        Tensor out = Tensor.hostZeros(p.outShape);
         float[] x = p.rows.array(), o = out.array();
         for (int r = 0; r < p.outer; r++) {
             int base = r * p.inner;
@@ -41,7 +42,7 @@ final class Reductions {
                 case SUM, MEAN -> {
                     double s = 0;
                     for (int i = 0; i < p.inner; i++) s += x[base + i];
-                    o[r] = (float) (kind == Kind.MEAN ? s / p.inner : s);
+                    o[r] = (float) (kind == ReduceOp.MEAN ? s / p.inner : s);
                 }
                 case MAX -> {
                     float m = Float.NEGATIVE_INFINITY;
@@ -68,7 +69,7 @@ final class Reductions {
         String op = max ? "argmax" : "argmin";
         Plan p = plan(t, new int[] {dim}, keepdim, op);
         if (p.inner == 0) throw new IllegalArgumentException(op + ": empty dim in shape " + Shapes.str(t.shape()));
-        Tensor out = Tensor.zeros(p.outShape);
+        Tensor out = Tensor.hostZeros(p.outShape);
         float[] x = p.rows.array(), o = out.array();
         for (int r = 0; r < p.outer; r++) {
             int base = r * p.inner, best = 0;
@@ -84,7 +85,7 @@ final class Reductions {
 
     static Tensor var(Tensor t, int[] dims, boolean unbiased, boolean keepdim) {
         Plan p = plan(t, dims, keepdim, "var");
-        Tensor out = Tensor.zeros(p.outShape);
+        Tensor out = Tensor.hostZeros(p.outShape);
         float[] x = p.rows.array(), o = out.array();
         int n = p.inner;
         for (int r = 0; r < p.outer; r++) {
@@ -111,6 +112,6 @@ final class Reductions {
         for (int i = 0; i < shape.length; i++)
             if (i < lead || (target[i - lead] == 1 && shape[i] != 1)) dims[n++] = i;
         if (n == 0) return t.reshape(target);
-        return reduce(t, java.util.Arrays.copyOf(dims, n), true, Kind.SUM, "sumTo").reshape(target);
+        return reduce(t, java.util.Arrays.copyOf(dims, n), true, ReduceOp.SUM, "sumTo").reshape(target);
     }
 }

@@ -1,5 +1,9 @@
 package org.crld4j.tensor;
 
+import org.crld4j.tensor.ops.BinaryOp;
+import org.crld4j.tensor.ops.ReduceOp;
+import org.crld4j.tensor.ops.UnaryOp;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,7 +12,9 @@ import java.util.List;
  * Views (view/reshape, permute/transpose, narrow/slice/select, expand, squeeze/unsqueeze) share the
  * storage and copy nothing, exactly where PyTorch copies nothing. Operations that produce new data
  * return contiguous tensors. Index tensors (argmax results, gather indices, labels) hold integral
- * float values, exact up to 2^24.
+ * float values, exact up to 2^24. The storage knows its {@link Device}; every operation
+ * dispatches to that device's {@link Backend} (tensors of two devices fail, naming both), and
+ * data moves between devices only when asked ({@link #to(Device)}, {@link #cpu()}).
  */
 public final class Tensor {
     private final Storage storage;
@@ -25,18 +31,40 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- creation
 
-    /** A new contiguous, zero-filled tensor. */
-    public static Tensor zeros(int... shape) {
+    /** A new contiguous, zero-filled tensor on the default device. */
+    public static Tensor zeros(int... shape) { return zeros(Devices.defaultDevice(), shape); }
+
+    /** A new contiguous, zero-filled tensor on {@code device}: allocation goes through the device's backend. */
+    public static Tensor zeros(Device device, int... shape) {
         Shapes.checkShape("zeros", shape);
-        return new Tensor(Backends.current().allocate(Shapes.numel(shape)), 0, shape.clone(), Shapes.contiguousStrides(shape));
+        return new Tensor(device.backend().allocate(Shapes.numel(shape)), 0, shape.clone(), Shapes.contiguousStrides(shape));
     }
 
-    public static Tensor zerosLike(Tensor t) { return zeros(t.shape); }
+    /** A zero-filled host tensor: what host kernels allocate their results in. */
+    public static Tensor hostZeros(int... shape) {
+        Shapes.checkShape("zeros", shape);
+        return new Tensor(new Storage.Host(new float[Shapes.numel(shape)]), 0, shape.clone(), Shapes.contiguousStrides(shape));
+    }
+
+    /** A one-element host tensor. */
+    public static Tensor hostScalar(float v) {
+        return new Tensor(new Storage.Host(new float[] {v}), 0, new int[0], new int[0]);
+    }
+
+    /** Zeros of t's shape on t's device. */
+    public static Tensor zerosLike(Tensor t) { return zeros(t.device(), t.shape); }
 
     public static Tensor full(float value, int... shape) {
         Tensor t = zeros(shape);
-        if (value != 0f) Arrays.fill(t.array(), value);
+        if (value != 0f) t.fill(value);
         return t;
+    }
+
+    /** Host values, placed on the default device (copied there if it is not the host). */
+    private static Tensor fromHost(float[] values, int[] shape) {
+        Device d = Devices.defaultDevice();
+        Storage s = d.isHost() ? new Storage.Host(values) : d.upload(values);
+        return new Tensor(s, 0, shape.clone(), Shapes.contiguousStrides(shape));
     }
 
     public static Tensor ones(int... shape) { return full(1f, shape); }
@@ -50,22 +78,20 @@ public final class Tensor {
     public static Tensor arange(float start, float end, float step) {
         if (step == 0) throw new IllegalArgumentException("arange: step must be non-zero");
         int n = (int) Math.max(0, Math.ceil((end - start) / step));
-        Tensor t = zeros(n);
-        float[] d = t.array();
+        float[] d = new float[n];
         for (int i = 0; i < n; i++) d[i] = start + i * step;
-        return t;
+        return fromHost(d, new int[] {n});
     }
 
     /** A tensor holding a copy of {@code data}, with the given shape. */
     public static Tensor of(float[] data, int... shape) {
         if (Shapes.numel(shape) != data.length)
             throw new IllegalArgumentException("of: " + data.length + " values do not fill shape " + Shapes.str(shape));
-        Tensor t = zeros(shape);
-        System.arraycopy(data, 0, t.array(), 0, data.length);
-        return t;
+        Shapes.checkShape("of", shape);
+        return fromHost(data.clone(), shape);
     }
 
-    /** A tensor over {@code data} without copying (host backend only). */
+    /** A host tensor over {@code data} without copying (a boundary: data loading, I/O). */
     public static Tensor wrap(float[] data, int... shape) {
         if (Shapes.numel(shape) != data.length)
             throw new IllegalArgumentException("wrap: " + data.length + " values do not fill shape " + Shapes.str(shape));
@@ -83,18 +109,18 @@ public final class Tensor {
     public static Tensor randn(Rng rng, int... shape) { return normal(rng, 0f, 1f, shape); }
 
     public static Tensor normal(Rng rng, float mean, float std, int... shape) {
-        Tensor t = zeros(shape);
-        float[] d = t.array();
+        Shapes.checkShape("normal", shape);
+        float[] d = new float[Shapes.numel(shape)];
         for (int i = 0; i < d.length; i++) d[i] = (float) (mean + std * rng.nextGaussian());
-        return t;
+        return fromHost(d, shape);
     }
 
     /** Uniform samples in [lo, hi). */
     public static Tensor uniform(Rng rng, float lo, float hi, int... shape) {
-        Tensor t = zeros(shape);
-        float[] d = t.array();
+        Shapes.checkShape("uniform", shape);
+        float[] d = new float[Shapes.numel(shape)];
         for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextFloat();
-        return t;
+        return fromHost(d, shape);
     }
 
     public static Tensor rand(Rng rng, int... shape) { return uniform(rng, 0f, 1f, shape); }
@@ -110,7 +136,36 @@ public final class Tensor {
     public int numel() { return Shapes.numel(shape); }
     public Storage storage() { return storage; }
 
-    /** The backing host array (shared, not a copy). Mind {@link #offset()} and strides. */
+    public Device device() { return storage.device(); }
+
+    /** The backend computing on this tensor's device. */
+    public Backend backend() { return storage.device().backend(); }
+
+    /** This tensor on {@code device}: itself if already there, else a dense copy (PyTorch's tensor.to(device)). */
+    public Tensor to(Device device) {
+        if (device == storage.device()) return this;
+        float[] host = toArray();
+        Storage s = device.isHost() ? new Storage.Host(host) : device.upload(host);
+        return new Tensor(s, 0, shape.clone(), Shapes.contiguousStrides(shape));
+    }
+
+    /** {@code to(Devices.get(name))}, e.g. {@code to("cpu")}. */
+    public Tensor to(String device) { return to(Devices.get(device)); }
+
+    /** This tensor in host memory. */
+    public Tensor cpu() { return to(Device.CPU); }
+
+    /** The backend for an op on this tensor and {@code other}, which must share its device. */
+    private Backend with(String op, Tensor other) {
+        Device d = storage.device();
+        if (other.storage.device() != d) return Devices.common(op, this, other).backend();
+        return d.backend();
+    }
+
+    /**
+     * The backing host array (shared, not a copy). Mind {@link #offset()} and strides. Only host
+     * backends and the I/O boundaries use it; a device tensor refuses, naming its device.
+     */
     public float[] array() { return storage.array(); }
 
     public boolean sameShape(Tensor o) { return Arrays.equals(shape, o.shape); }
@@ -134,14 +189,25 @@ public final class Tensor {
 
     /** A new dense tensor with the same values (PyTorch's clone). */
     public Tensor copy() {
-        Tensor out = zeros(shape);
+        Tensor out = zeros(device(), shape);
         out.copyFrom(this);
         return out;
     }
 
-    public float get(int... idx) { return array()[flatIndex(idx)]; }
+    /** One element (host tensors; a device tensor is read through {@link #cpu()}). */
+    public float get(int... idx) {
+        int i = flatIndex(idx);
+        return storage.device().isHost() ? array()[i] : narrowTo(i).toArray()[0];
+    }
 
-    public void set(float v, int... idx) { array()[flatIndex(idx)] = v; }
+    public void set(float v, int... idx) {
+        int i = flatIndex(idx);
+        if (storage.device().isHost()) array()[i] = v;
+        else narrowTo(i).fill(v);
+    }
+
+    /** The one-element view at storage index i. */
+    private Tensor narrowTo(int i) { return new Tensor(storage, i, new int[0], new int[0]); }
 
     private int flatIndex(int[] idx) {
         if (idx.length != shape.length)
@@ -158,12 +224,13 @@ public final class Tensor {
     /** The single value of a one-element tensor. */
     public float item() {
         if (numel() != 1) throw new IllegalArgumentException("item: tensor of shape " + Shapes.str(shape) + " has " + numel() + " elements");
-        return array()[offset];
+        return storage.device().isHost() ? array()[offset] : toArray()[0];
     }
 
-    /** Values in row-major order, as a new array. */
+    /** Values in row-major order, as a new host array. */
     public float[] toArray() {
         Tensor d = dense();
+        if (!storage.device().isHost()) return d.storage.device().download(d.storage);
         return d == this ? array().clone() : d.array();
     }
 
@@ -363,13 +430,12 @@ public final class Tensor {
 
     /** Copies src (broadcast to this shape) into this tensor's elements. */
     public Tensor copyFrom(Tensor src) {
-        Elementwise.copyInto(this, src);
+        with("copy_", src).copy(this, src);
         return this;
     }
 
     public Tensor fill(float v) {
-        if (isDense()) Arrays.fill(array(), v);
-        else Elementwise.unaryInto(this, this, x -> v);
+        backend().fill(this, v);
         return this;
     }
 
@@ -380,118 +446,120 @@ public final class Tensor {
 
     /** this += alpha * other (broadcast), PyTorch's add_(other, alpha=). */
     public Tensor addInPlace(Tensor other, float alpha) {
-        Elementwise.axpyInto(this, other, alpha);
+        with("add_", other).axpy(this, other, alpha);
         return this;
     }
 
     public Tensor mulInPlace(float s) {
-        Elementwise.unaryInto(this, this, x -> x * s);
+        backend().unaryInto(UnaryOp.MUL, this, this, s, 0f);
         return this;
     }
 
     public Tensor mulInPlace(Tensor other) {
-        Elementwise.binaryInto(this, this, other, Elementwise.Op.MUL, "mul_");
+        with("mul_", other).binaryInto(BinaryOp.MUL, this, this, other);
         return this;
     }
 
     public Tensor addInPlace(float s) {
-        Elementwise.unaryInto(this, this, x -> x + s);
+        backend().unaryInto(UnaryOp.ADD, this, this, s, 0f);
         return this;
     }
 
     // ---------------------------------------------------------------- elementwise (new tensors)
 
-    public Tensor add(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.ADD, "add"); }
-    public Tensor sub(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.SUB, "sub"); }
-    public Tensor mul(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.MUL, "mul"); }
-    public Tensor div(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.DIV, "div"); }
-    public Tensor pow(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.POW, "pow"); }
-    public Tensor maximum(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.MAX, "maximum"); }
-    public Tensor minimum(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.MIN, "minimum"); }
+    public Tensor add(Tensor o) { return with("add", o).binary(BinaryOp.ADD, this, o); }
+    public Tensor sub(Tensor o) { return with("sub", o).binary(BinaryOp.SUB, this, o); }
+    public Tensor mul(Tensor o) { return with("mul", o).binary(BinaryOp.MUL, this, o); }
+    public Tensor div(Tensor o) { return with("div", o).binary(BinaryOp.DIV, this, o); }
+    public Tensor pow(Tensor o) { return with("pow", o).binary(BinaryOp.POW, this, o); }
+    public Tensor maximum(Tensor o) { return with("maximum", o).binary(BinaryOp.MAX, this, o); }
+    public Tensor minimum(Tensor o) { return with("minimum", o).binary(BinaryOp.MIN, this, o); }
 
-    public Tensor add(float s) { return Elementwise.unary(this, Elementwise.Unary.ADD, s, 0f); }
-    public Tensor sub(float s) { return Elementwise.unary(this, Elementwise.Unary.ADD, -s, 0f); }
-    public Tensor mul(float s) { return Elementwise.unary(this, Elementwise.Unary.MUL, s, 0f); }
-    public Tensor div(float s) { return Elementwise.unary(this, Elementwise.Unary.DIV, s, 0f); }
+    public Tensor add(float s) { return backend().unary(UnaryOp.ADD, this, s, 0f); }
+    public Tensor sub(float s) { return backend().unary(UnaryOp.ADD, this, -s, 0f); }
+    public Tensor mul(float s) { return backend().unary(UnaryOp.MUL, this, s, 0f); }
+    public Tensor div(float s) { return backend().unary(UnaryOp.DIV, this, s, 0f); }
     public Tensor pow(float e) {
         if (e == 2f) return mul(this);
         if (e == 1f) return copy();
         if (e == 0.5f) return sqrt();
-        return Elementwise.unary(this, Elementwise.Unary.POW, e, 0f);
+        return backend().unary(UnaryOp.POW, this, e, 0f);
     }
 
-    public Tensor neg() { return Elementwise.unary(this, Elementwise.Unary.NEG, 0f, 0f); }
-    public Tensor exp() { return Elementwise.unary(this, Elementwise.Unary.EXP, 0f, 0f); }
-    public Tensor log() { return Elementwise.unary(this, Elementwise.Unary.LOG, 0f, 0f); }
-    public Tensor sqrt() { return Elementwise.unary(this, Elementwise.Unary.SQRT, 0f, 0f); }
-    public Tensor abs() { return Elementwise.unary(this, Elementwise.Unary.ABS, 0f, 0f); }
-    public Tensor relu() { return Elementwise.unary(this, Elementwise.Unary.RELU, 0f, 0f); }
-    public Tensor sign() { return Elementwise.unary(this, Elementwise.Unary.SIGN, 0f, 0f); }
+    public Tensor neg() { return backend().unary(UnaryOp.NEG, this, 0f, 0f); }
+    public Tensor exp() { return backend().unary(UnaryOp.EXP, this, 0f, 0f); }
+    public Tensor log() { return backend().unary(UnaryOp.LOG, this, 0f, 0f); }
+    public Tensor sqrt() { return backend().unary(UnaryOp.SQRT, this, 0f, 0f); }
+    public Tensor abs() { return backend().unary(UnaryOp.ABS, this, 0f, 0f); }
+    public Tensor relu() { return backend().unary(UnaryOp.RELU, this, 0f, 0f); }
+    public Tensor sign() { return backend().unary(UnaryOp.SIGN, this, 0f, 0f); }
     public Tensor reciprocal() { return map(x -> 1f / x); }
 
     /** Clamps into [lo, hi]; NaN stays NaN as in PyTorch. */
     public Tensor clamp(float lo, float hi) {
         if (lo > hi) throw new IllegalArgumentException("clamp: min " + lo + " is greater than max " + hi);
-        return Elementwise.unary(this, Elementwise.Unary.CLAMP_LO_HI, lo, hi);
+        return backend().unary(UnaryOp.CLAMP, this, lo, hi);
     }
 
-    /** Applies f to every element into a new dense tensor. */
+    /** Applies f to every element into a new dense tensor (host tensors: a Java function runs on the host). */
     public Tensor map(FloatUnaryOperator f) {
-        Tensor out = zeros(shape);
+        if (!storage.device().isHost())
+            throw new IllegalArgumentException("map: a Java function runs on host tensors only; this one is on " + storage.device().name());
+        Tensor out = hostZeros(shape);
         Elementwise.unaryInto(out, this, f);
         return out;
     }
 
     // comparisons: 0/1 masks
-    public Tensor eq(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.EQ, "eq"); }
-    public Tensor ne(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.NE, "ne"); }
-    public Tensor gt(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.GT, "gt"); }
-    public Tensor ge(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.GE, "ge"); }
-    public Tensor lt(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.LT, "lt"); }
-    public Tensor le(Tensor o) { return Elementwise.binary(this, o, Elementwise.Op.LE, "le"); }
-    public Tensor eq(float s) { return Elementwise.unary(this, Elementwise.Unary.EQ, s, 0f); }
-    public Tensor gt(float s) { return Elementwise.unary(this, Elementwise.Unary.GT, s, 0f); }
-    public Tensor ge(float s) { return Elementwise.unary(this, Elementwise.Unary.GE, s, 0f); }
-    public Tensor lt(float s) { return Elementwise.unary(this, Elementwise.Unary.LT, s, 0f); }
-    public Tensor le(float s) { return Elementwise.unary(this, Elementwise.Unary.LE, s, 0f); }
+    public Tensor eq(Tensor o) { return with("eq", o).binary(BinaryOp.EQ, this, o); }
+    public Tensor ne(Tensor o) { return with("ne", o).binary(BinaryOp.NE, this, o); }
+    public Tensor gt(Tensor o) { return with("gt", o).binary(BinaryOp.GT, this, o); }
+    public Tensor ge(Tensor o) { return with("ge", o).binary(BinaryOp.GE, this, o); }
+    public Tensor lt(Tensor o) { return with("lt", o).binary(BinaryOp.LT, this, o); }
+    public Tensor le(Tensor o) { return with("le", o).binary(BinaryOp.LE, this, o); }
+    public Tensor eq(float s) { return backend().unary(UnaryOp.EQ, this, s, 0f); }
+    public Tensor gt(float s) { return backend().unary(UnaryOp.GT, this, s, 0f); }
+    public Tensor ge(float s) { return backend().unary(UnaryOp.GE, this, s, 0f); }
+    public Tensor lt(float s) { return backend().unary(UnaryOp.LT, this, s, 0f); }
+    public Tensor le(float s) { return backend().unary(UnaryOp.LE, this, s, 0f); }
 
     /** mask != 0 ? a : b, all three broadcast together. */
-    public static Tensor where(Tensor mask, Tensor a, Tensor b) { return Elementwise.where(mask, a, b); }
+    public static Tensor where(Tensor mask, Tensor a, Tensor b) { return Devices.common("where", mask, a, b).backend().where(mask, a, b); }
 
     // ---------------------------------------------------------------- reductions
 
     /** Sum of all elements (accumulated in double). */
-    public Tensor sum() { return Reductions.reduce(this, null, false, Reductions.Kind.SUM, "sum"); }
-    public Tensor sum(int[] dims, boolean keepdim) { return Reductions.reduce(this, dims, keepdim, Reductions.Kind.SUM, "sum"); }
+    public Tensor sum() { return backend().reduce(ReduceOp.SUM, this, null, false); }
+    public Tensor sum(int[] dims, boolean keepdim) { return backend().reduce(ReduceOp.SUM, this, dims, keepdim); }
     public Tensor sum(int dim, boolean keepdim) { return sum(new int[] {dim}, keepdim); }
-    public Tensor mean() { return Reductions.reduce(this, null, false, Reductions.Kind.MEAN, "mean"); }
-    public Tensor mean(int[] dims, boolean keepdim) { return Reductions.reduce(this, dims, keepdim, Reductions.Kind.MEAN, "mean"); }
+    public Tensor mean() { return backend().reduce(ReduceOp.MEAN, this, null, false); }
+    public Tensor mean(int[] dims, boolean keepdim) { return backend().reduce(ReduceOp.MEAN, this, dims, keepdim); }
     public Tensor mean(int dim, boolean keepdim) { return mean(new int[] {dim}, keepdim); }
-    public Tensor amax(int[] dims, boolean keepdim) { return Reductions.reduce(this, dims, keepdim, Reductions.Kind.MAX, "amax"); }
-    public Tensor amin(int[] dims, boolean keepdim) { return Reductions.reduce(this, dims, keepdim, Reductions.Kind.MIN, "amin"); }
+    public Tensor amax(int[] dims, boolean keepdim) { return backend().reduce(ReduceOp.MAX, this, dims, keepdim); }
+    public Tensor amin(int[] dims, boolean keepdim) { return backend().reduce(ReduceOp.MIN, this, dims, keepdim); }
     public Tensor max(int dim, boolean keepdim) { return amax(new int[] {dim}, keepdim); }
     public Tensor min(int dim, boolean keepdim) { return amin(new int[] {dim}, keepdim); }
-    public float maxAll() { return Reductions.reduce(this, null, false, Reductions.Kind.MAX, "max").item(); }
-    public float minAll() { return Reductions.reduce(this, null, false, Reductions.Kind.MIN, "min").item(); }
+    public float maxAll() { return backend().reduce(ReduceOp.MAX, this, null, false).item(); }
+    public float minAll() { return backend().reduce(ReduceOp.MIN, this, null, false).item(); }
 
     /** Index of the first maximum along dim. */
-    public Tensor argmax(int dim, boolean keepdim) { return Reductions.argExtreme(this, dim, keepdim, true); }
-    public Tensor argmin(int dim, boolean keepdim) { return Reductions.argExtreme(this, dim, keepdim, false); }
+    public Tensor argmax(int dim, boolean keepdim) { return backend().argExtreme(this, dim, keepdim, true); }
+    public Tensor argmin(int dim, boolean keepdim) { return backend().argExtreme(this, dim, keepdim, false); }
 
     /** Variance over dims; unbiased divides by n-1 (PyTorch's default). */
-    public Tensor var(int[] dims, boolean unbiased, boolean keepdim) { return Reductions.var(this, dims, unbiased, keepdim); }
+    public Tensor var(int[] dims, boolean unbiased, boolean keepdim) { return backend().var(this, dims, unbiased, keepdim); }
 
     /** Sums this tensor down to {@code target} shape, undoing a broadcast (used by gradients). */
-    public Tensor sumTo(int[] target) { return Reductions.sumTo(this, target); }
+    public Tensor sumTo(int[] target) { return backend().sumTo(this, target); }
 
     // ---------------------------------------------------------------- linear algebra
 
     /** 2-D x 2-D, or batched [.., m, k] x [.., k, n] with broadcast batch dims; 1-D operands as in torch.matmul. */
-    public Tensor matmul(Tensor o) { return MatMul.matmul(this, o); }
+    public Tensor matmul(Tensor o) { return with("matmul", o).matmul(this, o); }
 
     // ---------------------------------------------------------------- joining, splitting, indexing
 
-    public static Tensor cat(List<Tensor> ts, int dim) { return Indexing.cat(ts, dim); }
+    public static Tensor cat(List<Tensor> ts, int dim) { return Devices.common("cat", ts.toArray(new Tensor[0])).backend().cat(ts, dim); }
     public static Tensor stack(List<Tensor> ts, int dim) { return Indexing.stack(ts, dim); }
     /** Views of at most {@code size} elements along dim. */
     public List<Tensor> split(int size, int dim) { return Indexing.split(this, size, dim); }
@@ -500,12 +568,12 @@ public final class Tensor {
     /** {@code n} views as equal as possible (torch.chunk). */
     public List<Tensor> chunk(int n, int dim) { return Indexing.chunk(this, n, dim); }
 
-    public Tensor gather(int dim, Tensor index) { return Indexing.gather(this, dim, index); }
+    public Tensor gather(int dim, Tensor index) { return with("gather", index).gather(this, dim, index); }
     /** A copy of this tensor with src values written at index along dim (torch.scatter). */
-    public Tensor scatter(int dim, Tensor index, Tensor src) { return Indexing.scatter(this, dim, index, src, false); }
-    public Tensor scatterAdd(int dim, Tensor index, Tensor src) { return Indexing.scatter(this, dim, index, src, true); }
+    public Tensor scatter(int dim, Tensor index, Tensor src) { return Devices.common("scatter", this, index, src).backend().scatter(this, dim, index, src, false); }
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) { return Devices.common("scatter_add", this, index, src).backend().scatter(this, dim, index, src, true); }
     /** Rows of this tensor picked by index along dim 0 (torch.index_select). */
-    public Tensor indexSelect(int dim, Tensor index) { return Indexing.indexSelect(this, dim, index); }
+    public Tensor indexSelect(int dim, Tensor index) { return with("index_select", index).indexSelect(this, dim, index); }
     /** One-hot encoding: labels of shape S give shape S + [classes]. */
-    public static Tensor oneHot(Tensor labels, int classes) { return Indexing.oneHot(labels, classes); }
+    public static Tensor oneHot(Tensor labels, int classes) { return labels.backend().oneHot(labels, classes); }
 }

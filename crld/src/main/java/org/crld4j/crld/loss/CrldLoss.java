@@ -2,7 +2,6 @@ package org.crld4j.crld.loss;
 
 import org.crld4j.autograd.F;
 import org.crld4j.autograd.Variable;
-import org.crld4j.kernels.Softmax;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
@@ -28,7 +27,7 @@ public final class CrldLoss {
 
     /** Teacher confidence: max softmax probability at temperature 1, per sample. */
     public static Tensor confidence(Tensor teacherLogits) {
-        return Softmax.forward(teacherLogits, false).amax(new int[] {1}, false);
+        return teacherLogits.backend().softmax(teacherLogits, false).amax(new int[] {1}, false);
     }
 
     /** A per-sample distillation loss between student logits and (constant) teacher logits, [N]. */

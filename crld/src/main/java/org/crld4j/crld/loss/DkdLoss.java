@@ -24,7 +24,8 @@ public final class DkdLoss {
         Tensor gt = Tensor.oneHot(labels, c);
         Variable gtMask = Variable.constant(gt), otherMask = Variable.constant(gt.neg().add(1f));
         Variable qs = F.softmax(student.div(temperature), 1);
-        Tensor pt = org.crld4j.kernels.Softmax.forward(teacher.div(temperature), false);
+        Tensor scaled = teacher.div(temperature);
+        Tensor pt = scaled.backend().softmax(scaled, false);
         Variable qTarget = qs.mul(gtMask).sum(new int[] {1}, true), qOther = qs.mul(otherMask).sum(new int[] {1}, true);
         Tensor pTarget = pt.mul(gt).sum(new int[] {1}, true), pOther = pt.mul(gt.neg().add(1f)).sum(new int[] {1}, true);
         Variable logQ = Variable.cat(java.util.List.of(qTarget, qOther), 1).log();

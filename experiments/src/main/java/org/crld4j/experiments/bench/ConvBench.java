@@ -1,7 +1,7 @@
 package org.crld4j.experiments.bench;
 
 import org.crld4j.kernels.Conv2d;
-import org.crld4j.kernels.ConvParams;
+import org.crld4j.tensor.ops.ConvParams;
 import org.crld4j.kernels.Parallel;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;

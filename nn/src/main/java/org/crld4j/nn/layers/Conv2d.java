@@ -2,7 +2,7 @@ package org.crld4j.nn.layers;
 
 import org.crld4j.autograd.F;
 import org.crld4j.autograd.Variable;
-import org.crld4j.kernels.ConvParams;
+import org.crld4j.tensor.ops.ConvParams;
 import org.crld4j.nn.Init;
 import org.crld4j.nn.Module;
 import org.crld4j.tensor.Rng;

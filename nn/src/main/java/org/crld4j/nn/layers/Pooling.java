@@ -2,7 +2,7 @@ package org.crld4j.nn.layers;
 
 import org.crld4j.autograd.F;
 import org.crld4j.autograd.Variable;
-import org.crld4j.kernels.Pool2d;
+import org.crld4j.tensor.ops.PoolWindow;
 import org.crld4j.nn.Module;
 
 /** Pooling layers (torch.nn.MaxPool2d, AvgPool2d, AdaptiveAvgPool2d). */
@@ -10,17 +10,17 @@ public final class Pooling {
     private Pooling() {}
 
     public static final class MaxPool2d extends Module {
-        public final Pool2d.Window window;
-        public MaxPool2d(int kernel, int stride, int padding, boolean ceilMode) { window = Pool2d.Window.of(kernel, stride, padding, ceilMode); }
+        public final PoolWindow window;
+        public MaxPool2d(int kernel, int stride, int padding, boolean ceilMode) { window = PoolWindow.of(kernel, stride, padding, ceilMode); }
         public MaxPool2d(int kernel, int stride) { this(kernel, stride, 0, false); }
         @Override public Variable forward(Variable x) { return F.maxPool2d(x, window); }
     }
 
     public static final class AvgPool2d extends Module {
-        public final Pool2d.Window window;
+        public final PoolWindow window;
         public final boolean countIncludePad;
         public AvgPool2d(int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {
-            window = Pool2d.Window.of(kernel, stride, padding, ceilMode);
+            window = PoolWindow.of(kernel, stride, padding, ceilMode);
             this.countIncludePad = countIncludePad;
         }
         /** AvgPool2d(k): stride = kernel, as PyTorch. */

@@ -1,55 +1,27 @@
-package org.crld4j.kernels;
+package org.crld4j.tensor.host;
 
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.ops.PoolResult;
+import org.crld4j.tensor.ops.PoolWindow;
 
 /**
  * Max and average pooling over NCHW planes with PyTorch's semantics: padding (max: acts as -inf;
  * avg: zeros, counted in the divisor when count_include_pad), ceil_mode (a last window must start
  * inside the input or left padding), and adaptive average pooling's floor/ceil windows.
- * Planes are independent, so they are spread over the pool.
+ * Planes are independent: {@link Ranges} runs them serially or on a pool.
  */
-public final class Pool2d {
-    private Pool2d() {}
+public final class Pooling {
+    private Pooling() {}
 
-    /** Window geometry: kernel, stride, padding, ceil_mode. */
-    public record Window(int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil) {
-        public Window {
-            if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || ph < 0 || pw < 0)
-                throw new IllegalArgumentException("pool2d: invalid kernel " + kh + "x" + kw + ", stride " + sh + "x" + sw + ", padding " + ph + "x" + pw);
-            if (ph > kh / 2 || pw > kw / 2)
-                throw new IllegalArgumentException("pool2d: padding " + ph + "x" + pw + " must be at most half the kernel " + kh + "x" + kw);
-        }
-
-        public static Window of(int k, int s, int p, boolean ceil) { return new Window(k, k, s, s, p, p, ceil); }
-
-        static int outSize(int in, int k, int s, int p, boolean ceil) {
-            int num = in + 2 * p - k + (ceil ? s - 1 : 0);
-            int out = Math.floorDiv(num, s) + 1;
-            if (ceil && (out - 1) * s >= in + p) out--;
-            return out;
-        }
-
-        int[] outShape(String op, int[] x) {
-            if (x.length != 4) throw new IllegalArgumentException(op + ": input must be 4-D [N, C, H, W], got " + Shapes.str(x));
-            int oh = outSize(x[2], kh, sh, ph, ceil), ow = outSize(x[3], kw, sw, pw, ceil);
-            if (oh <= 0 || ow <= 0)
-                throw new IllegalArgumentException(op + ": input " + Shapes.str(x) + " is too small for kernel " + kh + "x" + kw);
-            return new int[] {x[0], x[1], oh, ow};
-        }
-    }
-
-    /** Max pooling result: the output and, per output element, the flat in-plane index of its maximum. */
-    public record MaxResult(Tensor output, int[] argmax) {}
-
-    public static MaxResult maxForward(Tensor x, Window win) {
+    public static PoolResult maxForward(Ranges ranges, Tensor x, PoolWindow win) {
         int[] os = win.outShape("max_pool2d", x.shape());
         float[] xs = x.dense().array();
-        Tensor y = Tensor.zeros(os);
+        Tensor y = Tensor.hostZeros(os);
         float[] ys = y.array();
         int[] arg = new int[ys.length];
         int h = x.size(2), w = x.size(3), oh = os[2], ow = os[3];
-        Parallel.forRange(os[0] * os[1], (part, p0, p1) -> {
+        ranges.forRange(os[0] * os[1], (part, p0, p1) -> {
             for (int pl = p0; pl < p1; pl++) {
                 int xb = pl * h * w, yb = pl * oh * ow;
                 for (int oy = 0; oy < oh; oy++) {
@@ -71,28 +43,28 @@ public final class Pool2d {
                 }
             }
         });
-        return new MaxResult(y, arg);
+        return new PoolResult(y, arg);
     }
 
-    public static Tensor maxBackward(Tensor dy, int[] argmax, int[] xShape) {
+    public static Tensor maxBackward(Ranges ranges, Tensor dy, int[] argmax, int[] xShape) {
         float[] dys = dy.dense().array();
-        Tensor dx = Tensor.zeros(xShape);
+        Tensor dx = Tensor.hostZeros(xShape);
         float[] dxs = dx.array();
         int hw = xShape[2] * xShape[3], ohw = dy.size(2) * dy.size(3);
-        Parallel.forRange(xShape[0] * xShape[1], (part, p0, p1) -> {
+        ranges.forRange(xShape[0] * xShape[1], (part, p0, p1) -> {
             for (int pl = p0; pl < p1; pl++)
                 for (int i = 0; i < ohw; i++) dxs[pl * hw + argmax[pl * ohw + i]] += dys[pl * ohw + i];
         });
         return dx;
     }
 
-    public static Tensor avgForward(Tensor x, Window win, boolean countIncludePad) {
+    public static Tensor avgForward(Ranges ranges, Tensor x, PoolWindow win, boolean countIncludePad) {
         int[] os = win.outShape("avg_pool2d", x.shape());
         float[] xs = x.dense().array();
-        Tensor y = Tensor.zeros(os);
+        Tensor y = Tensor.hostZeros(os);
         float[] ys = y.array();
         int h = x.size(2), w = x.size(3), oh = os[2], ow = os[3];
-        Parallel.forRange(os[0] * os[1], (part, p0, p1) -> {
+        ranges.forRange(os[0] * os[1], (part, p0, p1) -> {
             for (int pl = p0; pl < p1; pl++) {
                 int xb = pl * h * w, yb = pl * oh * ow;
                 for (int oy = 0; oy < oh; oy++)
@@ -109,7 +81,7 @@ public final class Pool2d {
     }
 
     /** {y0, y1, x0, x1, divisor} of one avg-pool window, as PyTorch's avg_pool2d computes them. */
-    private static int[] avgBounds(Window win, int oy, int ox, int h, int w, boolean countIncludePad) {
+    private static int[] avgBounds(PoolWindow win, int oy, int ox, int h, int w, boolean countIncludePad) {
         int y0 = oy * win.sh() - win.ph(), x0 = ox * win.sw() - win.pw();
         int y1 = Math.min(y0 + win.kh(), h + win.ph()), x1 = Math.min(x0 + win.kw(), w + win.pw());
         int poolSize = (y1 - y0) * (x1 - x0);
@@ -121,12 +93,12 @@ public final class Pool2d {
         return new int[] {y0, y1, x0, x1, div};
     }
 
-    public static Tensor avgBackward(Tensor dy, int[] xShape, Window win, boolean countIncludePad) {
+    public static Tensor avgBackward(Ranges ranges, Tensor dy, int[] xShape, PoolWindow win, boolean countIncludePad) {
         float[] dys = dy.dense().array();
-        Tensor dx = Tensor.zeros(xShape);
+        Tensor dx = Tensor.hostZeros(xShape);
         float[] dxs = dx.array();
         int h = xShape[2], w = xShape[3], oh = dy.size(2), ow = dy.size(3);
-        Parallel.forRange(xShape[0] * xShape[1], (part, p0, p1) -> {
+        ranges.forRange(xShape[0] * xShape[1], (part, p0, p1) -> {
             for (int pl = p0; pl < p1; pl++) {
                 int xb = pl * h * w, yb = pl * oh * ow;
                 for (int oy = 0; oy < oh; oy++)
@@ -145,14 +117,14 @@ public final class Pool2d {
 
     private static int end(int o, int in, int out) { return (int) Math.ceil((double) (o + 1) * in / out); }
 
-    public static Tensor adaptiveAvgForward(Tensor x, int oh, int ow) {
+    public static Tensor adaptiveAvgForward(Ranges ranges, Tensor x, int oh, int ow) {
         if (x.rank() != 4) throw new IllegalArgumentException("adaptive_avg_pool2d: input must be 4-D, got " + Shapes.str(x.shape()));
         if (oh < 1 || ow < 1) throw new IllegalArgumentException("adaptive_avg_pool2d: output size must be positive, got " + oh + "x" + ow);
         float[] xs = x.dense().array();
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        Tensor y = Tensor.zeros(n, c, oh, ow);
+        Tensor y = Tensor.hostZeros(n, c, oh, ow);
         float[] ys = y.array();
-        Parallel.forRange(n * c, (part, p0, p1) -> {
+        ranges.forRange(n * c, (part, p0, p1) -> {
             for (int pl = p0; pl < p1; pl++)
                 for (int oy = 0; oy < oh; oy++)
                     for (int ox = 0; ox < ow; ox++) {
@@ -166,12 +138,12 @@ public final class Pool2d {
         return y;
     }
 
-    public static Tensor adaptiveAvgBackward(Tensor dy, int[] xShape) {
+    public static Tensor adaptiveAvgBackward(Ranges ranges, Tensor dy, int[] xShape) {
         float[] dys = dy.dense().array();
         int h = xShape[2], w = xShape[3], oh = dy.size(2), ow = dy.size(3);
-        Tensor dx = Tensor.zeros(xShape);
+        Tensor dx = Tensor.hostZeros(xShape);
         float[] dxs = dx.array();
-        Parallel.forRange(xShape[0] * xShape[1], (part, p0, p1) -> {
+        ranges.forRange(xShape[0] * xShape[1], (part, p0, p1) -> {
             for (int pl = p0; pl < p1; pl++)
                 for (int oy = 0; oy < oh; oy++)
                     for (int ox = 0; ox < ow; ox++) {

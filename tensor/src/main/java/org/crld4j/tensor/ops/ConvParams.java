@@ -1,4 +1,4 @@
-package org.crld4j.kernels;
+package org.crld4j.tensor.ops;
 
 import org.crld4j.tensor.Shapes;
 

@@ -1,14 +1,15 @@
-package org.crld4j.kernels;
+package org.crld4j.tensor.host;
 
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.ops.ConvParams;
 
-/** Convolution straight from its definition, in double: the yardstick for {@link Conv2d}. */
+/** Convolution straight from its definition, in double: the yardstick for the fast kernels, and the reference backend's convolution. */
 public final class ReferenceConv2d {
     private ReferenceConv2d() {}
 
     public static Tensor forward(Tensor x, Tensor w, Tensor bias, ConvParams p) {
         ConvParams.Geometry g = p.geometry(x.shape(), w.shape());
-        Tensor y = Tensor.zeros(g.outShape());
+        Tensor y = Tensor.hostZeros(g.outShape());
         for (int n = 0; n < g.n(); n++)
             for (int k = 0; k < g.k(); k++) {
                 int grp = k / g.kg();

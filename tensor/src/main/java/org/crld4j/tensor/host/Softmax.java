@@ -1,9 +1,9 @@
-package org.crld4j.kernels;
+package org.crld4j.tensor.host;
 
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
-/** Softmax and log-softmax over the last dim of a [rows, C] view, max-shifted, sums in double. */
+/** Softmax and log-softmax over the last dim of a [rows, C] view, max-shifted, sums in double; rows run on {@link Ranges}. */
 public final class Softmax {
     private Softmax() {}
 
@@ -11,13 +11,13 @@ public final class Softmax {
         if (x.rank() < 1) throw new IllegalArgumentException(op + ": needs at least 1 dim, got " + Shapes.str(x.shape()));
     }
 
-    public static Tensor forward(Tensor x, boolean log) {
+    public static Tensor forward(Ranges ranges, Tensor x, boolean log) {
         check(x, log ? "log_softmax" : "softmax");
         int c = x.size(-1), rows = x.numel() / Math.max(1, c);
         float[] xs = x.dense().array();
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.hostZeros(x.shape());
         float[] ys = y.array();
-        Parallel.forRange(rows, (part, r0, r1) -> {
+        ranges.forRange(rows, (part, r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int b = r * c;
                 float m = Float.NEGATIVE_INFINITY;
@@ -36,12 +36,12 @@ public final class Softmax {
     }
 
     /** Given y = softmax(x) (or log_softmax) and dL/dy, returns dL/dx. */
-    public static Tensor backward(Tensor dy, Tensor y, boolean log) {
+    public static Tensor backward(Ranges ranges, Tensor dy, Tensor y, boolean log) {
         int c = y.size(-1), rows = y.numel() / Math.max(1, c);
         float[] ys = y.dense().array(), dys = dy.dense().array();
-        Tensor dx = Tensor.zeros(y.shape());
+        Tensor dx = Tensor.hostZeros(y.shape());
         float[] dxs = dx.array();
-        Parallel.forRange(rows, (part, r0, r1) -> {
+        ranges.forRange(rows, (part, r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int b = r * c;
                 double s = 0;
