@@ -37,7 +37,7 @@ public final class Evaluator {
 
     /** A model whose logits are NaN has no accuracy: say where, rather than report a number. */
     private static void refuseNaN(Tensor logits, int batch, int firstSample) {
-        float[] z = logits.dense().array();
+        float[] z = logits.toArray();
         int c = logits.size(1);
         for (int i = 0; i < z.length; i++)
             if (Float.isNaN(z[i]))
@@ -52,7 +52,7 @@ public final class Evaluator {
      */
     public static long[] topK(Tensor logits, Tensor labels) {
         int n = logits.size(0), c = logits.size(1);
-        float[] z = logits.dense().array();
+        float[] z = logits.toArray();
         int[] y = labels.toIntArray();
         long top1 = 0, top5 = 0;
         for (int i = 0; i < n; i++) {
