@@ -33,8 +33,8 @@ public final class Devices {
                 if (defaultDevice == null) {
                     String wanted = System.getProperty("crld4j.device", System.getenv("CRLD4J_DEVICE"));
                     defaultDevice = wanted == null || wanted.isBlank() ? Device.CPU : get(wanted.trim());
-                    if (defaultDevice != Device.CPU)
-                        System.getLogger("org.crld4j").log(System.Logger.Level.INFO, "crld4j default device: " + defaultDevice.name());
+                    System.getLogger("org.crld4j").log(System.Logger.Level.INFO, "crld4j default device: " + defaultDevice.name()
+                            + " (" + defaultDevice.backend().describe() + ")");
                 }
                 d = defaultDevice;
             }

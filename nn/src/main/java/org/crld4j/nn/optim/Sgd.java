@@ -2,6 +2,7 @@ package org.crld4j.nn.optim;
 
 import org.crld4j.autograd.Variable;
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.ops.SgdParams;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,23 +43,15 @@ public final class Sgd {
 
     public void zeroGrad() { for (Variable p : params.values()) p.zeroGrad(); }
 
+    /** One update of every parameter that has a gradient, on its device (the backend's SGD op). */
     public void step() {
+        SgdParams hyper = new SgdParams(lr, momentum, dampening, weightDecay, nesterov);
         for (var e : params.entrySet()) {
             Variable p = e.getValue();
             Tensor grad = p.grad();
             if (grad == null) continue;
-            Tensor g = weightDecay != 0 ? grad.add(p.data().mul(weightDecay)) : grad;
-            if (momentum != 0) {
-                Tensor buf = buffers.get(e.getKey());
-                if (buf == null) {
-                    buf = g.copy();
-                    buffers.put(e.getKey(), buf);
-                } else {
-                    buf.mulInPlace(momentum).addInPlace(g, 1f - dampening);
-                }
-                g = nesterov ? g.add(buf.mul(momentum)) : buf;
-            }
-            p.data().addInPlace(g, -lr);
+            Tensor buf = p.data().backend().sgdStep(p.data(), grad, buffers.get(e.getKey()), hyper);
+            if (buf != null) buffers.put(e.getKey(), buf);
         }
     }
 
