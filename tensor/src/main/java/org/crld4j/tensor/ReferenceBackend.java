@@ -151,7 +151,8 @@ public class ReferenceBackend implements Backend {
     @Override public Tensor reluBackward(Tensor dy, Tensor y) {
         if (!dy.sameShape(y))
             throw new IllegalArgumentException("relu backward: gradient " + Shapes.str(dy.shape()) + " does not match output " + Shapes.str(y.shape()));
-        return Elementwise.binary(dy, Elementwise.unary(y, UnaryOp.GT, 0f, 0f), BinaryOp.MUL, "relu_backward");
+        // a select, not dy * (y > 0): +0 where y <= 0 even where dy is NaN, infinite or negative (PyTorch's threshold_backward)
+        return Elementwise.where(Elementwise.unary(y, UnaryOp.GT, 0f, 0f), dy, Tensor.hostScalar(0f));
     }
 
     @Override public CrossEntropyResult crossEntropy(Tensor logits, Tensor labels) {
