@@ -43,8 +43,10 @@ public final class BatchNorm {
         float[] ys = y.array();
         float[] g = gamma == null ? null : gamma.dense().array(), b = beta == null ? null : beta.dense().array();
         float[] mean = new float[c], invStd = new float[c];
-        float[] rm = runningMean == null ? null : runningMean.array(), rv = runningVar == null ? null : runningVar.array();
-        int rmOff = runningMean == null ? 0 : runningMean.offset(), rvOff = runningVar == null ? 0 : runningVar.offset();
+        // the running buffers are read (and updated) through their arrays: a strided view goes through a dense copy
+        Tensor rmd = runningMean == null ? null : runningMean.contiguous(), rvd = runningVar == null ? null : runningVar.contiguous();
+        float[] rm = rmd == null ? null : rmd.array(), rv = rvd == null ? null : rvd.array();
+        int rmOff = rmd == null ? 0 : rmd.offset(), rvOff = rvd == null ? 0 : rvd.offset();
         Parallel.forRange(c, (part, c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 double mu, var;
@@ -68,6 +70,8 @@ public final class BatchNorm {
                 for (int i = 0; i < n; i++) affine(xs, ys, (i * c + ch) * inner, inner, scale, shift);
             }
         });
+        if (rmd != runningMean) runningMean.copyFrom(rmd);
+        if (rvd != runningVar) runningVar.copyFrom(rvd);
         return new Forward(y, mean, invStd);
     }
 
