@@ -1,8 +1,8 @@
 package org.crld4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.host.ReferenceBatchNorm;
 
 /**
  * Batch normalisation over [N, C, ...] (statistics per channel C over N and the spatial dims),
@@ -19,25 +19,11 @@ public final class BatchNorm {
     /** Backward result; dgamma/dbeta are null when the layer has no affine parameters. */
     public record Backward(Tensor dx, Tensor dgamma, Tensor dbeta) {}
 
-    private static void check(Tensor x, Tensor t, String what) {
-        if (x.rank() < 2) throw new IllegalArgumentException("batch_norm: input must have at least 2 dims [N, C, ...], got " + Shapes.str(x.shape()));
-        if (t != null && (t.rank() != 1 || t.size(0) != x.size(1)))
-            throw new IllegalArgumentException("batch_norm: " + what + " " + Shapes.str(t.shape()) + " does not match "
-                    + x.size(1) + " channels of input " + Shapes.str(x.shape()));
-    }
-
     public static Forward forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                   boolean training, float momentum, float eps) {
-        check(x, gamma, "weight");
-        check(x, beta, "bias");
-        check(x, runningMean, "running_mean");
-        check(x, runningVar, "running_var");
+        ReferenceBatchNorm.checkArguments(x, gamma, beta, runningMean, runningVar, training);
         int n = x.size(0), c = x.size(1), inner = x.numel() / Math.max(1, n * c);
         long count = (long) n * inner;
-        if (training && count <= 1)
-            throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, got input " + Shapes.str(x.shape()));
-        if (!training && (runningMean == null || runningVar == null))
-            throw new IllegalArgumentException("batch_norm: eval mode needs running_mean and running_var");
         float[] xs = x.dense().array();
         Tensor y = Tensor.hostZeros(x.shape());
         float[] ys = y.array();

@@ -16,25 +16,30 @@ public final class ReferenceBatchNorm {
     /** The per-channel mean and 1 / sqrt(var + eps) the forward used (saved for the backward). */
     record Stats(double[] mean, double[] invStd) {}
 
-    static void check(Tensor x, Tensor t, String what) {
-        if (x.rank() < 2) throw new IllegalArgumentException("batch_norm: input must have at least 2 dims [N, C, ...], got " + Shapes.str(x.shape()));
+    private static void check(Tensor x, Tensor t, String what) {
         if (t != null && (t.rank() != 1 || t.size(0) != x.size(1)))
             throw new IllegalArgumentException("batch_norm: " + what + " " + Shapes.str(t.shape()) + " does not match "
                     + x.size(1) + " channels of input " + Shapes.str(x.shape()));
     }
 
-    public static BatchNormResult forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                          boolean training, float momentum, float eps) {
+    /** PyTorch's argument checks of batch_norm, with messages naming the shapes (every backend's). */
+    public static void checkArguments(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, boolean training) {
+        if (x.rank() < 2) throw new IllegalArgumentException("batch_norm: input must have at least 2 dims [N, C, ...], got " + Shapes.str(x.shape()));
         check(x, gamma, "weight");
         check(x, beta, "bias");
         check(x, runningMean, "running_mean");
         check(x, runningVar, "running_var");
-        int n = x.size(0), c = x.size(1), inner = x.numel() / Math.max(1, n * c);
-        long count = (long) n * inner;
-        if (training && count <= 1)
+        if (training && x.numel() / Math.max(1, x.size(1)) <= 1)
             throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, got input " + Shapes.str(x.shape()));
         if (!training && (runningMean == null || runningVar == null))
             throw new IllegalArgumentException("batch_norm: eval mode needs running_mean and running_var");
+    }
+
+    public static BatchNormResult forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                          boolean training, float momentum, float eps) {
+        checkArguments(x, gamma, beta, runningMean, runningVar, training);
+        int n = x.size(0), c = x.size(1), inner = x.numel() / Math.max(1, n * c);
+        long count = (long) n * inner;
         float[] xs = x.toArray();
         Tensor y = Tensor.hostZeros(x.shape());
         float[] ys = y.storage().array();
