@@ -111,7 +111,7 @@ public class ReferenceBackend implements Backend {
         return ReferenceConv2d.backwardWeight(dy, x, wShape, p);
     }
 
-    @Override public Tensor conv2dBackwardBias(Tensor dy) { return dy.sum(new int[] {0, 2, 3}, false); }
+    @Override public Tensor conv2dBackwardBias(Tensor dy) { return reduce(ReduceOp.SUM, dy, new int[] {0, 2, 3}, false); }
 
     // ---------------------------------------------------------------- pooling
 
@@ -167,14 +167,20 @@ public class ReferenceBackend implements Backend {
 
     /** torch.optim.SGD as tensor ops: g = grad + wd p; buf = m buf + (1 - d) g (g itself at first); p -= lr (g + m buf | buf). */
     @Override public Tensor sgdStep(Tensor param, Tensor grad, Tensor buffer, SgdParams p) {
-        Tensor g = p.weightDecay() != 0 ? grad.add(param.mul(p.weightDecay())) : grad;
+        // this backend's own ops, not Tensor methods (those dispatch to the host backend, which may be another)
+        Tensor g = p.weightDecay() != 0 ? binary(BinaryOp.ADD, grad, unary(UnaryOp.MUL, param, p.weightDecay(), 0f)) : grad;
         Tensor buf = buffer;
         if (p.momentum() != 0) {
-            if (buf == null) buf = g.copy();
-            else buf.mulInPlace(p.momentum()).addInPlace(g, 1f - p.dampening());
-            g = p.nesterov() ? g.add(buf.mul(p.momentum())) : buf;
+            if (buf == null) {
+                buf = Tensor.zeros(g.device(), g.shape());
+                copy(buf, g);
+            } else {
+                unaryInto(UnaryOp.MUL, buf, buf, p.momentum(), 0f);
+                axpy(buf, g, 1f - p.dampening());
+            }
+            g = p.nesterov() ? binary(BinaryOp.ADD, g, unary(UnaryOp.MUL, buf, p.momentum(), 0f)) : buf;
         }
-        param.addInPlace(g, -p.lr());
+        axpy(param, g, -p.lr());
         return buf;
     }
 }
