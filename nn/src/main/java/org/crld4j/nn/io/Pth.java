@@ -82,7 +82,7 @@ public final class Pth {
             if (Shapes.numel(shape) > 0 && (offset < 0 || maxIndex >= storage.numel))
                 throw new IllegalArgumentException(source + ": tensor " + Shapes.str(shape) + " at offset " + offset + " with strides "
                         + java.util.Arrays.toString(stride) + " reaches past its storage '" + storage.key + "' of " + storage.numel + " elements");
-            Tensor out = Tensor.zeros(shape);
+            Tensor out = Tensor.hostZeros(shape); // read on the host; callers move it with to(device)
             float[] o = out.array();
             int[] idx = new int[shape.length];
             for (int e = 0; e < o.length; e++) {
