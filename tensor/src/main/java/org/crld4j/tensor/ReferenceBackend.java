@@ -29,6 +29,16 @@ public class ReferenceBackend implements Backend {
     @Override public int priority() { return 0; }
     @Override public Storage allocate(int n) { return new Storage.Host(new float[n]); }
 
+    /** Op names for error messages, made once rather than per call. */
+    private static final String[] BINARY_NAMES = names(BinaryOp.values(), ""), BINARY_INTO_NAMES = names(BinaryOp.values(), "_");
+    private static final String[] REDUCE_NAMES = {"sum", "mean", "amax", "amin"};
+
+    private static String[] names(Enum<?>[] ops, String suffix) {
+        String[] n = new String[ops.length];
+        for (int i = 0; i < n.length; i++) n[i] = ops[i].name().toLowerCase(java.util.Locale.ROOT) + suffix;
+        return n;
+    }
+
     /** How this backend runs independent planes and rows (serially here). */
     protected Ranges ranges() { return Ranges.SERIAL; }
 
@@ -40,10 +50,10 @@ public class ReferenceBackend implements Backend {
         Elementwise.unaryInto(out, x, Elementwise.function(op, a, b));
     }
 
-    @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) { return Elementwise.binary(a, b, op, op.name().toLowerCase(java.util.Locale.ROOT)); }
+    @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) { return Elementwise.binary(a, b, op, BINARY_NAMES[op.ordinal()]); }
 
     @Override public void binaryInto(BinaryOp op, Tensor out, Tensor a, Tensor b) {
-        Elementwise.binaryInto(out, a, b, op, op.name().toLowerCase(java.util.Locale.ROOT) + "_");
+        Elementwise.binaryInto(out, a, b, op, BINARY_INTO_NAMES[op.ordinal()]);
     }
 
     @Override public Tensor where(Tensor mask, Tensor a, Tensor b) { return Elementwise.where(mask, a, b); }
@@ -60,7 +70,7 @@ public class ReferenceBackend implements Backend {
     // ---------------------------------------------------------------- reductions
 
     @Override public Tensor reduce(ReduceOp op, Tensor x, int[] dims, boolean keepdim) {
-        return Reductions.reduce(x, dims, keepdim, op, op == ReduceOp.MAX ? "amax" : op == ReduceOp.MIN ? "amin" : op.name().toLowerCase(java.util.Locale.ROOT));
+        return Reductions.reduce(x, dims, keepdim, op, REDUCE_NAMES[op.ordinal()]);
     }
 
     @Override public Tensor argExtreme(Tensor x, int dim, boolean keepdim, boolean max) { return Reductions.argExtreme(x, dim, keepdim, max); }
