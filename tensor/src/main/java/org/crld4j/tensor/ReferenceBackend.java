@@ -166,8 +166,7 @@ public class ReferenceBackend implements Backend {
     }
 
     @Override public CrossEntropyResult crossEntropy(Tensor logits, Tensor labels) {
-        if (logits.rank() != 2)
-            throw new IllegalArgumentException("cross_entropy: logits must be [N, C], got " + Shapes.str(logits.shape()));
+        CrossEntropy.checkShapes(logits, labels); // before the softmax, so a bad call fails naming both shapes
         return CrossEntropy.forward(logits, softmax(logits, true), labels);
     }
 

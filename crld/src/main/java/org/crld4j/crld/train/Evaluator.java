@@ -24,9 +24,11 @@ public final class Evaluator {
             for (var it = loader.epoch(1); it.hasNext(); ) {
                 Loader.Batch b = it.next();
                 Tensor logits = model.forward(Variable.constant(b.weak())).data();
-                refuseNaN(logits, batch++, n);
+                float[] z = logits.toArray(); // one copy to the host per batch, read by both checks
+                int classes = logits.size(1);
+                refuseNaN(z, classes, batch++, n);
                 lossSum += F.crossEntropy(Variable.constant(logits), b.labels()).item() * b.size();
-                long[] c = topK(logits, b.labels());
+                long[] c = topK(z, b.size(), classes, b.labels().toIntArray());
                 correct1 += c[0];
                 correct5 += c[1];
                 n += b.size();
@@ -36,9 +38,7 @@ public final class Evaluator {
     }
 
     /** A model whose logits are NaN has no accuracy: say where, rather than report a number. */
-    private static void refuseNaN(Tensor logits, int batch, int firstSample) {
-        float[] z = logits.toArray();
-        int c = logits.size(1);
+    private static void refuseNaN(float[] z, int c, int batch, int firstSample) {
         for (int i = 0; i < z.length; i++)
             if (Float.isNaN(z[i]))
                 throw new IllegalArgumentException("the model's logits are NaN in evaluation batch " + batch + " (sample "
@@ -51,9 +51,11 @@ public final class Evaluator {
      * above every number, ties by class index.
      */
     public static long[] topK(Tensor logits, Tensor labels) {
-        int n = logits.size(0), c = logits.size(1);
-        float[] z = logits.toArray();
-        int[] y = labels.toIntArray();
+        return topK(logits.toArray(), logits.size(0), logits.size(1), labels.toIntArray());
+    }
+
+    /** {@link #topK(Tensor, Tensor)} on row-major host logits [n, c]. */
+    private static long[] topK(float[] z, int n, int c, int[] y) {
         long top1 = 0, top5 = 0;
         for (int i = 0; i < n; i++) {
             float target = z[i * c + y[i]];

@@ -10,12 +10,16 @@ public final class CrossEntropy {
 
     record Saved(Tensor logp, int[] labels) {}
 
-    /** Checks the shapes and labels; {@code logp} is log_softmax of the logits along dim 1. */
-    public static CrossEntropyResult forward(Tensor logits, Tensor logp, Tensor labels) {
+    /** PyTorch's shape checks of cross_entropy, with messages naming both shapes (every backend's). */
+    public static void checkShapes(Tensor logits, Tensor labels) {
         if (logits.rank() != 2)
             throw new IllegalArgumentException("cross_entropy: logits must be [N, C], got " + Shapes.str(logits.shape()));
         if (labels.rank() != 1 || labels.size(0) != logits.size(0))
             throw new IllegalArgumentException("cross_entropy: labels " + Shapes.str(labels.shape()) + " do not match logits " + Shapes.str(logits.shape()));
+    }
+
+    /** The loss from {@code logp}, log_softmax of the logits along dim 1 (shapes checked by {@link #checkShapes}); checks the labels' range. */
+    public static CrossEntropyResult forward(Tensor logits, Tensor logp, Tensor labels) {
         int n = logits.size(0), c = logits.size(1);
         int[] y = labels.toIntArray();
         float[] lp = logp.dense().storage().array();
