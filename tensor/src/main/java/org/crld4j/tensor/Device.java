@@ -21,6 +21,12 @@ public interface Device {
     /** New storage on this device holding a copy of {@code data}. */
     Storage upload(float[] data);
 
+    /** Transfers and memory use so far; the host moves nothing and reports {@link DeviceStats#NONE}. */
+    default DeviceStats stats() { return DeviceStats.NONE; }
+
+    /** Waits until everything queued on this device has run (accelerators queue work; the host does not). */
+    default void synchronize() {}
+
     Device CPU = new Device() {
         @Override public String name() { return "cpu"; }
         @Override public Backend backend() { return Backends.host(); }

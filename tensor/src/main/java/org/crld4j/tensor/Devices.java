@@ -1,15 +1,21 @@
 package org.crld4j.tensor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * The devices tensors can live on and the default one for new tensors, chosen once at start-up
  * from {@code -Dcrld4j.device} or {@code CRLD4J_DEVICE} (default {@code cpu}) and logged.
+ * Accelerators are named {@code KIND} or {@code KIND:N} ({@code opencl}, {@code opencl:1}) and
+ * opened on first request through the {@link DeviceProvider} of that kind.
  */
 public final class Devices {
     private static final Map<String, Device> KNOWN = new LinkedHashMap<>();
     private static volatile Device defaultDevice;
+    private static List<DeviceProvider> providers;
 
     static { KNOWN.put("cpu", Device.CPU); }
 
@@ -18,11 +24,58 @@ public final class Devices {
     /** Makes a device known by its name (what an accelerator backend does when it starts). */
     public static synchronized void register(Device d) { KNOWN.put(d.name(), d); }
 
-    /** The device of that name; an unknown one fails listing the known ones. */
+    /**
+     * The device of that name: {@code cpu}, a registered one, or {@code KIND[:N]} opened through
+     * its provider (a bare {@code KIND} is the provider's default device, registered under both
+     * names). An unknown name fails listing the known devices and kinds; a provider's failure (no
+     * runtime, index out of range) propagates with its message.
+     */
     public static synchronized Device get(String name) {
         Device d = KNOWN.get(name);
-        if (d == null) throw new IllegalArgumentException("unknown device '" + name + "'; available: " + String.join(", ", KNOWN.keySet()));
+        if (d != null) return d;
+        int colon = name.indexOf(':');
+        String kind = colon < 0 ? name : name.substring(0, colon);
+        DeviceProvider p = provider(kind);
+        if (p == null)
+            throw new IllegalArgumentException("unknown device '" + name + "'; available: " + String.join(", ", KNOWN.keySet())
+                    + (providerKinds().isEmpty() ? "" : ", and on request " + String.join(", ", providerKinds().stream().map(k -> k + "[:N]").toList())));
+        int index;
+        if (colon < 0) index = p.defaultIndex();
+        else {
+            try {
+                index = Integer.parseInt(name.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("device '" + name + "': expected " + kind + " or " + kind + ":N with N a device index");
+            }
+        }
+        d = p.open(index);
+        KNOWN.put(d.name(), d);
+        KNOWN.put(name, d);
         return d;
+    }
+
+    /** The provider of accelerator devices of that kind, or null. */
+    public static synchronized DeviceProvider provider(String kind) {
+        for (DeviceProvider p : providers()) if (p.kind().equals(kind)) return p;
+        return null;
+    }
+
+    /** Every accelerator provider on the class path (ServiceLoader), loaded once; none starts its runtime here. */
+    public static synchronized List<DeviceProvider> providers() {
+        if (providers == null) {
+            List<DeviceProvider> found = new ArrayList<>();
+            ServiceLoader.load(DeviceProvider.class).forEach(found::add);
+            providers = List.copyOf(found);
+        }
+        return providers;
+    }
+
+    private static List<String> providerKinds() { return providers().stream().map(DeviceProvider::kind).toList(); }
+
+    /** The name the default device is (or would be) chosen by: the property, the variable, else {@code cpu}. */
+    public static String requestedDefault() {
+        String wanted = System.getProperty("crld4j.device", System.getenv("CRLD4J_DEVICE"));
+        return wanted == null || wanted.isBlank() ? "cpu" : wanted.trim();
     }
 
     /** Where new tensors are allocated unless a device is named. */
@@ -31,8 +84,7 @@ public final class Devices {
         if (d == null) {
             synchronized (Devices.class) {
                 if (defaultDevice == null) {
-                    String wanted = System.getProperty("crld4j.device", System.getenv("CRLD4J_DEVICE"));
-                    defaultDevice = wanted == null || wanted.isBlank() ? Device.CPU : get(wanted.trim());
+                    defaultDevice = get(requestedDefault());
                     System.getLogger("org.crld4j").log(System.Logger.Level.INFO, "crld4j default device: " + defaultDevice.name()
                             + " (" + defaultDevice.backend().describe() + ")");
                 }

@@ -40,6 +40,17 @@ public final class Tensor {
         return new Tensor(device.backend().allocate(Shapes.numel(shape)), 0, shape.clone(), Shapes.contiguousStrides(shape));
     }
 
+    /**
+     * A dense tensor over all of {@code storage} (any device): how a device backend wraps memory it
+     * allocated without zero-filling, for results its kernels write in full.
+     */
+    public static Tensor over(Storage storage, int... shape) {
+        Shapes.checkShape("over", shape);
+        if (Shapes.numel(shape) != storage.length())
+            throw new IllegalArgumentException("over: shape " + Shapes.str(shape) + " does not fill storage of " + storage.length() + " floats");
+        return new Tensor(storage, 0, shape.clone(), Shapes.contiguousStrides(shape));
+    }
+
     /** A zero-filled host tensor: what host kernels allocate their results in. */
     public static Tensor hostZeros(int... shape) {
         Shapes.checkShape("zeros", shape);

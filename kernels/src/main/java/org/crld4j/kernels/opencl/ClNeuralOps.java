@@ -1,0 +1,71 @@
+package org.crld4j.kernels.opencl;
+
+import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.ops.BatchNormGrads;
+import org.crld4j.tensor.ops.BatchNormResult;
+import org.crld4j.tensor.ops.ConvBnEval;
+import org.crld4j.tensor.ops.ConvParams;
+import org.crld4j.tensor.ops.CrossEntropyResult;
+import org.crld4j.tensor.ops.PoolResult;
+import org.crld4j.tensor.ops.PoolWindow;
+import org.crld4j.tensor.ops.SgdParams;
+
+/**
+ * The neural-network ops of the OpenCL backend (convolution and its gradients, pooling, batch
+ * norm, softmax, ReLU, cross-entropy, the SGD update, the fused eval conv-BN), kernels in
+ * {@code nn.cl} / {@code conv.cl}. {@link OpenClBackend} delegates each of these methods here
+ * with the same contract as {@link org.crld4j.tensor.Backend}. Inputs are on {@link #device}
+ * (checked by the caller); results go in {@link ClDevice#empty} tensors. Placeholder: each
+ * method still fails naming the op, so no call silently falls back to the host.
+ */
+final class ClNeuralOps {
+    private final ClDevice device;
+
+    ClNeuralOps(ClDevice device) { this.device = device; }
+
+    private UnsupportedOperationException pending(String op) {
+        return new UnsupportedOperationException("opencl: " + op + " not implemented yet (device " + device.name() + ")");
+    }
+
+    Tensor conv2d(Tensor x, Tensor weight, Tensor bias, ConvParams p) { throw pending("conv2d"); }
+
+    Tensor conv2dBackwardInput(Tensor dy, Tensor weight, int[] xShape, ConvParams p) { throw pending("conv2dBackwardInput"); }
+
+    Tensor conv2dBackwardWeight(Tensor dy, Tensor x, int[] wShape, ConvParams p) { throw pending("conv2dBackwardWeight"); }
+
+    /** The fused eval-mode conv-BN(-residual)(-ReLU), or null until there is one (callers then compose the ops). */
+    ConvBnEval convBnEval() { return null; }
+
+    PoolResult maxPool2d(Tensor x, PoolWindow window) { throw pending("maxPool2d"); }
+
+    Tensor maxPool2dBackward(Tensor dy, PoolResult forward, int[] xShape) { throw pending("maxPool2dBackward"); }
+
+    Tensor avgPool2d(Tensor x, PoolWindow window, boolean countIncludePad) { throw pending("avgPool2d"); }
+
+    Tensor avgPool2dBackward(Tensor dy, int[] xShape, PoolWindow window, boolean countIncludePad) { throw pending("avgPool2dBackward"); }
+
+    Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) { throw pending("adaptiveAvgPool2d"); }
+
+    Tensor adaptiveAvgPool2dBackward(Tensor dy, int[] xShape) { throw pending("adaptiveAvgPool2dBackward"); }
+
+    BatchNormResult batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                              boolean training, float momentum, float eps) { throw pending("batchNorm"); }
+
+    BatchNormGrads batchNormBackward(Tensor dy, Tensor x, Tensor gamma, BatchNormResult forward, boolean training) {
+        throw pending("batchNormBackward");
+    }
+
+    Tensor softmax(Tensor x, boolean log) { throw pending(log ? "log-softmax" : "softmax"); }
+
+    Tensor softmaxBackward(Tensor dy, Tensor y, boolean log) { throw pending(log ? "log-softmax backward" : "softmax backward"); }
+
+    Tensor relu(Tensor x) { throw pending("relu"); }
+
+    Tensor reluBackward(Tensor dy, Tensor y) { throw pending("reluBackward"); }
+
+    CrossEntropyResult crossEntropy(Tensor logits, Tensor labels) { throw pending("crossEntropy"); }
+
+    Tensor crossEntropyBackward(Tensor gradLoss, CrossEntropyResult forward) { throw pending("crossEntropyBackward"); }
+
+    Tensor sgdStep(Tensor param, Tensor grad, Tensor buffer, SgdParams p) { throw pending("sgdStep"); }
+}

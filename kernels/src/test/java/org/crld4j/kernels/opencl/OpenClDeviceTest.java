@@ -1,0 +1,137 @@
+package org.crld4j.kernels.opencl;
+
+import org.crld4j.tensor.Device;
+import org.crld4j.tensor.DeviceOutOfMemoryException;
+import org.crld4j.tensor.DeviceProvider;
+import org.crld4j.tensor.DeviceStats;
+import org.crld4j.tensor.Devices;
+import org.crld4j.tensor.Tensor;
+import org.crld4j.testing.Requirements;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The OpenCL device plumbing: discovery, storage, transfers and their counter, the pool, programs, errors. */
+class OpenClDeviceTest {
+    /** Device 0 of the OpenCL runtime; skips locally and fails in CI where there is none. */
+    static ClDevice device() {
+        DeviceProvider.Inventory inv = Devices.provider("opencl").inventory();
+        Requirements.require(!inv.devices().isEmpty(), "an OpenCL platform with a device (" + String.join("; ", inv.notes()) + ")",
+                "apt-get install ocl-icd-libopencl1 pocl-opencl-icd");
+        return (ClDevice) Devices.get("opencl:0");
+    }
+
+    @Test
+    void devicesAreFoundByNameAndAreTheSameObjectUnderBothNames() {
+        ClDevice d = device();
+        assertSame(d, Devices.get("opencl:0"));
+        Device bare = Devices.get("opencl");
+        assertSame(bare, Devices.get(bare.name()));
+        assertFalse(d.isHost());
+        assertEquals("opencl", d.backend().name());
+        assertFalse(d.backend().describe().isBlank());
+    }
+
+    @Test
+    void anOutOfRangeIndexNamesTheDevicesPresent() {
+        device();
+        int n = Devices.provider("opencl").inventory().devices().size();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.get("opencl:" + (n + 6)));
+        assertTrue(e.getMessage().contains("opencl:" + (n + 6)) && e.getMessage().contains("opencl:0 = "), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Devices.get("opencl:x"));
+    }
+
+    @Test
+    void uploadDownloadRoundTripsAndIsCounted() {
+        ClDevice d = device();
+        DeviceStats before = d.stats();
+        float[] v = {1f, -2f, Float.NaN, -0f, Float.POSITIVE_INFINITY};
+        Tensor t = Tensor.wrap(v.clone(), 5).to(d);
+        assertSame(d, t.device());
+        assertThrows(UnsupportedOperationException.class, t::array);
+        float[] back = t.toArray();
+        for (int i = 0; i < v.length; i++) assertEquals(Float.floatToRawIntBits(v[i]), Float.floatToRawIntBits(back[i]), "element " + i);
+        DeviceStats delta = d.stats().minus(before);
+        assertEquals(1, delta.uploads());
+        assertEquals(20, delta.uploadBytes());
+        assertEquals(1, delta.downloads());
+        assertEquals(20, delta.downloadBytes());
+        assertTrue(d.stats().bytesInUse() > 0);
+    }
+
+    @Test
+    void opsBetweenUploadAndDownloadMoveNothing() {
+        ClDevice d = device();
+        Tensor a = Tensor.wrap(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).to(d);
+        DeviceStats before = d.stats();
+        Tensor y = a.mul(2f).add(a.t().t()).sub(1f);
+        y = y.add(a.narrow(1, 0, 1));
+        assertEquals(0, d.stats().minus(before).transfers(), "elementwise ops on device tensors must not transfer");
+        assertArrayEquals(new float[] {3, 6, 9, 15, 18, 21}, y.toArray());
+    }
+
+    @Test
+    void sizeClassesHaveAtMostAQuarterSlack() {
+        assertEquals(256, BufferPool.sizeClass(1));
+        assertEquals(256, BufferPool.sizeClass(256));
+        assertEquals(320, BufferPool.sizeClass(257));
+        assertEquals(1024, BufferPool.sizeClass(1024));
+        assertEquals(1280, BufferPool.sizeClass(1025));
+        for (long b = 1; b < 1 << 20; b = b * 3 + 1) {
+            long c = BufferPool.sizeClass(b);
+            assertTrue(c >= b && (b < 256 || c <= b * 1.25 + 1), b + " -> " + c);
+            assertEquals(c, BufferPool.sizeClass(c), "a class is its own class");
+        }
+    }
+
+    @Test
+    void unreachableStorageReturnsToThePool() throws InterruptedException {
+        ClDevice d = device();
+        long created = d.pool().created();
+        for (int i = 0; i < 200; i++) {
+            d.allocate(1000 + (i % 3), false);
+            if (i % 50 == 49) { System.gc(); Thread.sleep(20); }
+        }
+        assertTrue(d.pool().created() - created < 200, "buffers were reused: " + (d.pool().created() - created) + " created for 200 allocations");
+    }
+
+    @Test
+    void askingForMoreThanTheDeviceHoldsNamesDeviceAndBytes() {
+        ClDevice d = device();
+        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class, () -> d.allocate(Integer.MAX_VALUE, false));
+        assertTrue(e.getMessage().contains(d.name()) && e.getMessage().contains("GiB"), e.getMessage());
+        assertNotNull(d.allocate(16, true), "the device still works after the refusal");
+    }
+
+    @Test
+    void aProgramThatDoesNotBuildNamesPlatformDeviceAndTheLog() {
+        ClDevice d = device();
+        OpenClException e = assertThrows(OpenClException.class, () -> d.kernel("broken_for_test", "-DX=1", "broken"));
+        String m = e.getMessage();
+        assertTrue(m.contains(d.name()) && m.contains(d.info().name()) && m.contains(d.info().platformName()), m);
+        assertTrue(m.contains("-DX=1") && m.contains("this_is_not_declared"), m);
+    }
+
+    @Test
+    void programsAreBuiltOncePerSourceAndOptions() {
+        ClDevice d = device();
+        ClKernel k = d.kernel("elementwise", "", "unary");
+        int built = d.programsBuilt();
+        assertSame(k, d.kernel("elementwise", "", "unary"));
+        assertEquals(built, d.programsBuilt());
+        assertNotSame(k, d.kernel("elementwise", "-DUNUSED=1", "unary"));
+        assertEquals(built + 1, d.programsBuilt());
+    }
+
+    @Test
+    void theListingHasEveryDeviceWithItsPlatform() {
+        device();
+        DeviceProvider.Inventory inv = Devices.provider("opencl").inventory();
+        for (int i = 0; i < inv.devices().size(); i++) {
+            DeviceProvider.Info info = inv.devices().get(i);
+            assertEquals("opencl:" + i, info.id());
+            assertTrue(info.globalMemoryBytes() > 0 && info.computeUnits() > 0, info.toString());
+            assertFalse(info.name().isBlank() || info.platform().isBlank(), info.toString());
+        }
+    }
+}
