@@ -3,6 +3,8 @@ package org.crld4j.kernels;
 import org.crld4j.tensor.Backend;
 import org.crld4j.tensor.Backends;
 import org.crld4j.tensor.Device;
+import org.crld4j.tensor.DeviceProvider;
+import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.ReferenceBackend;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Shapes;
@@ -19,6 +21,8 @@ import org.crld4j.tensor.ops.PoolWindow;
 import org.crld4j.tensor.ops.ReduceOp;
 import org.crld4j.tensor.ops.SgdParams;
 import org.crld4j.tensor.ops.UnaryOp;
+import org.crld4j.testing.Requirements;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -32,6 +36,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -97,7 +102,34 @@ class BackendConformanceTest {
      */
     static final Map<String, Map<Family, Tol>> TOLERANCES = Map.of(
             "cpu", exactExcept(Map.of(Family.MATMUL, CPU_FLOAT_SUMS, Family.CONV, CPU_FLOAT_SUMS,
-                    Family.CONV_BN_EVAL, CPU_FLOAT_SUMS, Family.BATCH_NORM, CPU_FLOAT_SUMS)));
+                    Family.CONV_BN_EVAL, CPU_FLOAT_SUMS, Family.BATCH_NORM, CPU_FLOAT_SUMS)),
+            "opencl", openclTolerances());
+
+    /**
+     * {@code opencl} (every device of the OpenCL runtime): OpenCL C's exp, log and pow are not
+     * correctly rounded (up to 3, 3 and 16 ulp) where the reference rounds Java's double results;
+     * reductions sum in float over a fixed tree where the reference sums in double; SGEMM
+     * accumulates with fma in k order where the reference rounds each product. The families its
+     * kernels do not cover yet are in {@link #PENDING}, with the tolerance they are to meet.
+     */
+    static Map<Family, Tol> openclTolerances() {
+        Tol loosest = new Tol(1e-4, 1e-5);
+        Map<Family, Tol> m = new EnumMap<>(Family.class);
+        for (Family f : Family.values()) m.put(f, loosest);
+        m.put(Family.ELEMENTWISE, new Tol(1e-6, 1e-30));
+        m.put(Family.INDEXING, Tol.EXACT);
+        m.put(Family.REDUCTION, new Tol(1e-5, 1e-6));
+        m.put(Family.MATMUL, new Tol(1e-5, 1e-5));
+        return m;
+    }
+
+    /**
+     * Families a backend does not implement yet: their cases must fail with an
+     * UnsupportedOperationException saying "not implemented yet" (reported as skipped; never a
+     * silent host fallback), and a case that runs is compared with the declared tolerance.
+     */
+    static final Map<String, Set<Family>> PENDING = Map.of("opencl", EnumSet.of(Family.CONV, Family.CONV_BN_EVAL, Family.POOLING,
+            Family.BATCH_NORM, Family.SOFTMAX, Family.RELU, Family.LOSS, Family.SGD));
 
     static Map<Family, Tol> exactExcept(Map<Family, Tol> loose) {
         Map<Family, Tol> m = new EnumMap<>(Family.class);
@@ -131,7 +163,7 @@ class BackendConformanceTest {
         });
         Stream<DynamicNode> suites = all.stream().filter(b -> !b.name().equals("reference"))
                 .map(b -> TOLERANCES.containsKey(b.name())
-                        ? suite(b.name(), b, TOLERANCES.get(b.name()))
+                        ? suite(b.name(), b, TOLERANCES.get(b.name()), Set.of())
                         : dynamicContainer(b.name(), Stream.of(dynamicTest("declares its tolerance", () -> tolerancesFor(b.name())))));
         return Stream.concat(Stream.of(found), suites);
     }
@@ -139,19 +171,38 @@ class BackendConformanceTest {
     /** The suite again on a device that is not the host: the reference loops behind {@link #FAKE}, so everything must match exactly. */
     @TestFactory
     Stream<DynamicNode> theSuiteRunsOnANonHostDevice() {
-        return Stream.of(suite(FAKE.name(), FAKE.backend(), exactExcept(Map.of())));
+        return Stream.of(suite(FAKE.name(), FAKE.backend(), exactExcept(Map.of()), Set.of()));
+    }
+
+    /**
+     * The suite on every device of every accelerator provider ({@link Devices#providers()}: OpenCL).
+     * A provider with no device present skips locally and fails in CI ({@link Requirements}).
+     */
+    @TestFactory
+    Stream<DynamicNode> everyAcceleratorDeviceMatchesTheReference() {
+        return Devices.providers().stream().map(p -> {
+            DeviceProvider.Inventory inv = p.inventory();
+            if (inv.devices().isEmpty())
+                return dynamicTest(p.kind() + ": a device is present", () -> Requirements.require(false,
+                        "a " + p.kind() + " device (" + String.join("; ", inv.notes()) + ")", "for OpenCL on the CPU: apt-get install pocl-opencl-icd"));
+            return dynamicContainer(p.kind(), inv.devices().stream().map(info -> {
+                Device d = Devices.get(info.id());
+                Backend b = d.backend();
+                return suite(d.name() + " (" + info.name() + ")", b, tolerancesFor(b.name()), PENDING.getOrDefault(b.name(), Set.of()));
+            }));
+        });
     }
 
     @Test
     void aBackendWithoutDeclaredToleranceFailsTheSuite() {
-        AssertionError e = assertThrows(AssertionError.class, () -> tolerancesFor("opencl"));
-        assertTrue(e.getMessage().contains("'opencl' must declare its conformance tolerance"), e.getMessage());
+        AssertionError e = assertThrows(AssertionError.class, () -> tolerancesFor("newcomer"));
+        assertTrue(e.getMessage().contains("'newcomer' must declare its conformance tolerance"), e.getMessage());
         for (Backend b : Backends.available())
             if (!b.name().equals("reference")) tolerancesFor(b.name());
     }
 
     /** All cases for one backend, grouped by family, then the checks that every Backend method was called. */
-    static DynamicNode suite(String who, Backend raw, Map<Family, Tol> tols) {
+    static DynamicNode suite(String who, Backend raw, Map<Family, Tol> tols, Set<Family> pending) {
         Set<String> called = new TreeSet<>();
         Backend b = recording(raw, called);
         Device dev = raw.allocate(1).device();
@@ -163,10 +214,16 @@ class BackendConformanceTest {
         nodes.add(dynamicContainer("backend", backendChecks(who, b, dev)));
         for (var e : byFamily.entrySet()) {
             Tol tol = tols.get(e.getKey());
-            nodes.add(dynamicContainer(e.getKey().name().toLowerCase() + " (" + tol + ")", e.getValue().stream()
-                    .map(k -> dynamicTest(k.name(), () -> conform(who, b, dev, tol, k, worst)))));
+            boolean later = pending.contains(e.getKey());
+            nodes.add(dynamicContainer(e.getKey().name().toLowerCase() + " (" + tol + (later ? ", pending" : "") + ")", e.getValue().stream()
+                    .map(k -> dynamicTest(k.name(), () -> {
+                        if (later) conformOrPending(who, b, dev, tol, k, worst, called);
+                        else conform(who, b, dev, tol, k, worst);
+                    }))));
         }
-        List<Case> parallel = all.stream().filter(k -> PARALLEL.contains(k.family())).toList();
+        // a device's reductions and scatters are the work-group trees and loops to check for a fixed order
+        Set<Family> repeated = dev.isHost() ? PARALLEL : union(PARALLEL, Set.of(Family.REDUCTION, Family.INDEXING));
+        List<Case> parallel = all.stream().filter(k -> repeated.contains(k.family()) && !pending.contains(k.family())).toList();
         List<DynamicNode> repeat = new ArrayList<>(List.of(
                 dynamicTest("one thread (setThreads(1)) still conforms, and the count is restored", () -> {
                     int t0 = b.threads();
@@ -204,6 +261,13 @@ class BackendConformanceTest {
             System.out.println(s);
         }));
         return dynamicContainer(who, nodes.stream());
+    }
+
+    static Set<Family> union(Set<Family> a, Set<Family> b) {
+        Set<Family> u = EnumSet.noneOf(Family.class);
+        u.addAll(a);
+        u.addAll(b);
+        return u;
     }
 
     /** Families whose CPU implementation splits work over the pool (re-run at one thread). */
@@ -251,6 +315,24 @@ class BackendConformanceTest {
         Map<String, Out> expected = run("reference", k, REFERENCE, Device.CPU, true);
         Map<String, Out> actual = run(who, k, b, dev, false);
         compare(who, k, tol, dev, expected, actual, worst == null ? null : worst.computeIfAbsent(k.family(), f -> new double[2]));
+    }
+
+    /**
+     * A case of a pending family: skipped if the backend says "not implemented yet", else held to
+     * the tolerance. A skipped case counts the methods it calls on the reference as covered, so
+     * "every Backend method was called" still checks the suite itself.
+     */
+    static void conformOrPending(String who, Backend b, Device dev, Tol tol, Case k, Map<Family, double[]> worst, Set<String> called) {
+        try {
+            conform(who, b, dev, tol, k, worst);
+        } catch (AssertionError e) {
+            for (Throwable c = e; c != null; c = c.getCause())
+                if (c instanceof UnsupportedOperationException && String.valueOf(c.getMessage()).contains("not implemented yet")) {
+                    run("reference", k, recording(REFERENCE, called), Device.CPU, true);
+                    Assumptions.abort(who + ": pending, " + c.getMessage());
+                }
+            throw e;
+        }
     }
 
     /** Runs a case with fresh inputs from its seed; {@code compose}: the fused conv-BN cases compose the separate ops. */

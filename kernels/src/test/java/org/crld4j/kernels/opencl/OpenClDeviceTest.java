@@ -134,4 +134,28 @@ class OpenClDeviceTest {
             assertFalse(info.name().isBlank() || info.platform().isBlank(), info.toString());
         }
     }
+
+    @Test
+    void aBadIndexFailsAtTheNextReadNamingTheOpAndIndex() {
+        ClDevice d = device();
+        Tensor x = Tensor.wrap(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).to(d);
+        Tensor bad = Tensor.wrap(new float[] {0, 3, 1, 2}, 2, 2).to(d);
+        Tensor y = x.gather(1, bad); // queued; the kernel finds the 3
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, y::toArray);
+        assertTrue(e.getMessage().contains(d.name()) && e.getMessage().contains("gather") && e.getMessage().contains("[0, 3)")
+                && e.getMessage().contains("3.0"), e.getMessage());
+        Tensor good = Tensor.wrap(new float[] {0, 2, 1, 1}, 2, 2).to(d);
+        assertArrayEquals(new float[] {1, 3, 5, 5}, x.gather(1, good).toArray(), "the fault is cleared once reported");
+        Tensor half = Tensor.wrap(new float[] {0.5f}, 1).to(d);
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensor.oneHot(half, 3).toArray());
+    }
+
+    @Test
+    void reductionsRepeatBitForBit() {
+        ClDevice d = device();
+        Tensor x = Tensor.randn(new org.crld4j.tensor.Rng(3), 37, 1000).to(d);
+        float[] a = x.sum(1, false).toArray(), b = x.sum(1, false).toArray();
+        assertArrayEquals(a, b);
+        assertEquals(x.sum().item(), x.sum().item());
+    }
 }
