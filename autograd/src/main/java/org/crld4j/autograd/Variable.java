@@ -56,7 +56,7 @@ public final class Variable {
         if (data.numel() != 1)
             throw new IllegalStateException("backward: grad can be implicitly created only for scalar outputs, got shape "
                     + Shapes.str(data.shape()) + "; pass an explicit gradient");
-        Autograd.backward(this, Tensor.ones(data.shape()));
+        Autograd.backward(this, Tensor.zeros(data.device(), data.shape()).fill(1f));
     }
 
     /** Backward with an explicit upstream gradient of this variable's shape. */
@@ -139,7 +139,7 @@ public final class Variable {
 
     /** mask != 0 ? a : b (mask is a constant). */
     public static Variable where(Tensor mask, Variable a, Variable b) {
-        Tensor zero = Tensor.scalar(0f);
+        Tensor zero = Tensor.zeros(a.data.device());
         return Autograd.record("where", Tensor.where(mask, a.data, b.data), g -> new Tensor[] {
                 Tensor.where(mask, g, zero).sumTo(a.shape()),
                 Tensor.where(mask, zero, g).sumTo(b.shape())}, a, b);
@@ -236,7 +236,7 @@ public final class Variable {
         int[] in = shape();
         int d = Shapes.dim("narrow", dim, in.length);
         return Autograd.record("narrow", data.narrow(d, start, length), g -> {
-            Tensor gi = Tensor.zeros(in);
+            Tensor gi = Tensor.zeros(data.device(), in);
             gi.narrow(d, start, length).copyFrom(g);
             return new Tensor[] {gi};
         }, this);
@@ -246,7 +246,7 @@ public final class Variable {
         int[] in = shape();
         int d = Shapes.dim("slice", dim, in.length);
         return Autograd.record("slice", data.slice(d, start, end, step), g -> {
-            Tensor gi = Tensor.zeros(in);
+            Tensor gi = Tensor.zeros(data.device(), in);
             gi.slice(d, start, end, step).copyFrom(g);
             return new Tensor[] {gi};
         }, this);
@@ -256,7 +256,7 @@ public final class Variable {
         int[] in = shape();
         int d = Shapes.dim("select", dim, in.length);
         return Autograd.record("select", data.select(d, index), g -> {
-            Tensor gi = Tensor.zeros(in);
+            Tensor gi = Tensor.zeros(data.device(), in);
             gi.select(d, index).copyFrom(g);
             return new Tensor[] {gi};
         }, this);
@@ -315,14 +315,14 @@ public final class Variable {
         int[] in = shape();
         int d = Shapes.dim("gather", dim, in.length);
         return Autograd.record("gather", data.gather(d, index),
-                g -> new Tensor[] {Tensor.zeros(in).scatterAdd(d, index, g)}, this);
+                g -> new Tensor[] {Tensor.zeros(data.device(), in).scatterAdd(d, index, g)}, this);
     }
 
     /** Out-of-place torch.scatter: src values written at index along dim. */
     public Variable scatter(int dim, Tensor index, Variable src) {
         int d = Shapes.dim("scatter", dim, data.rank());
         return Autograd.record("scatter", data.scatter(d, index, src.data), g -> new Tensor[] {
-                g.scatter(d, index, Tensor.zeros(index.shape())),
+                g.scatter(d, index, Tensor.zeros(data.device(), index.shape())),
                 g.gather(d, index)}, this, src);
     }
 }

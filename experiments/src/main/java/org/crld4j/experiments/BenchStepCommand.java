@@ -6,9 +6,13 @@ import org.crld4j.nn.io.JsonWriter;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.nn.optim.Sgd;
+import org.crld4j.tensor.Device;
+import org.crld4j.tensor.DeviceStats;
+import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.lang.management.ManagementFactory;
@@ -39,17 +43,20 @@ final class BenchStepCommand implements Callable<Integer> {
     @Option(names = "--no-crld", description = "Skip the CRLD step.") boolean noCrld;
     @Option(names = "--profile", description = "Print time per op type (forward and backward) of one training step per model.") boolean profile;
     @Option(names = "--json", description = "Write the results as JSON here.") Path json;
+    @Mixin DeviceOption deviceOption;
 
     static final int BATCH = 64, CLASSES = 100;
 
     interface Work { void run(); }
 
     static Map<String, Object> time(Work w, int warmup, int iters, double images) {
-        for (int i = 0; i < warmup; i++) w.run();
+        Device device = Devices.defaultDevice(); // a device queues work: a step ends when its queue is drained
+        for (int i = 0; i < warmup; i++) { w.run(); device.synchronize(); }
         double[] s = new double[iters];
         for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();
             w.run();
+            device.synchronize();
             s[i] = (System.nanoTime() - t0) / 1e9;
         }
         double[] rates = Arrays.stream(s).map(x -> images / x).sorted().toArray();
@@ -65,16 +72,20 @@ final class BenchStepCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() throws Exception {
+        Device device = deviceOption.select();
         Map<String, Object> res = new LinkedHashMap<>();
+        res.put("device", device.name() + " (" + device.backend().describe() + ")");
         res.put("threads", org.crld4j.tensor.Backends.host().threads());
         res.put("warmup", warmup);
         res.put("iters", iters);
         Map<String, Object> modelResults = new LinkedHashMap<>();
+        // The batch is made on the host, as the data loader makes it; the CRLD step uploads it every step, as training does.
         Rng rng = new Rng(0);
-        Tensor x = Tensor.randn(rng, BATCH, 3, 32, 32), xs = Tensor.randn(rng, BATCH, 3, 32, 32);
+        Tensor hostX = Tensor.randn(rng, BATCH, 3, 32, 32).cpu(), hostXs = Tensor.randn(rng, BATCH, 3, 32, 32).cpu();
         float[] yv = new float[BATCH];
         for (int i = 0; i < BATCH; i++) yv[i] = rng.nextInt(CLASSES);
-        Tensor y = Tensor.wrap(yv, BATCH);
+        Tensor hostY = Tensor.wrap(yv, BATCH);
+        Tensor x = hostX.to(device), y = hostY.to(device);
         for (String name : models) {
             Classifier m = ModelZoo.create(name, CLASSES, new Rng(0));
             Map<String, Object> inf = time(() -> Workloads.inference(m, x), warmup, iters, BATCH);
@@ -93,11 +104,24 @@ final class BenchStepCommand implements Callable<Integer> {
         if (!noCrld) {
             Classifier student = ModelZoo.create("resnet8x4", CLASSES, new Rng(0)), teacher = ModelZoo.create("resnet32x4", CLASSES, new Rng(1));
             Sgd sgd = Workloads.sgd(student);
-            Work step = () -> Workloads.crldStep(student, teacher, sgd, x, xs, y);
+            Work step = () -> Workloads.crldStep(student, teacher, sgd, hostX.to(device), hostXs.to(device), hostY.to(device));
             Map<String, Object> r = time(step, warmup, iters, BATCH);
+            DeviceStats before = device.stats();
+            step.run();
+            device.synchronize();
+            DeviceStats one = device.stats().minus(before);
+            r.put("transfers_per_step", Map.of("uploads", one.uploads(), "upload_bytes", one.uploadBytes(),
+                    "downloads", one.downloads(), "download_bytes", one.downloadBytes()));
             res.put("crld", r);
             System.out.printf("crld step    img/s %s  (student resnet8x4, teacher resnet32x4, two views)%n", fmt(r));
+            if (!device.isHost())
+                System.out.printf("  host<->device transfers in one CRLD step: %d uploads (%s), %d downloads (%s)%n", one.uploads(),
+                        DeviceStats.bytes(one.uploadBytes()), one.downloads(), DeviceStats.bytes(one.downloadBytes()));
             if (profile) printProfile("crld step", step);
+        }
+        if (!device.isHost()) {
+            res.put("device_memory", device.stats().toString());
+            System.out.println(device.name() + ": " + device.stats());
         }
         long heapPeak = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())

@@ -7,6 +7,7 @@ import org.crld4j.crld.train.Trainer;
 import org.crld4j.nn.data.Dataset;
 import org.crld4j.nn.models.Classifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -42,7 +43,10 @@ final class DemoCommand implements Callable<Integer> {
         return c;
     }
 
+    @Mixin DeviceOption device;
+
     @Override public Integer call() throws Exception {
+        device.select();
         PrintStream o = System.out;
         DataSpec spec = Setup.data(data);
         Dataset fullTrain = spec.train(), test = spec.test();

@@ -5,6 +5,7 @@ import org.crld4j.crld.train.Evaluator;
 import org.crld4j.nn.data.Dataset;
 import org.crld4j.nn.models.Classifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -19,7 +20,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-bs", "--batch-size"}, defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--train-split", description = "Evaluate on the training split instead of the test split.") boolean trainSplit;
 
+    @Mixin DeviceOption device;
+
     @Override public Integer call() throws Exception {
+        device.select();
         DataSpec spec = Setup.data(data);
         Setup.model(model, 10, 0);
         Weights.requireFile(checkpoint, "checkpoint");

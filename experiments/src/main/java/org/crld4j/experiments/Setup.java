@@ -6,6 +6,7 @@ import org.crld4j.crld.train.DataSpec;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.tensor.Rng;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -14,8 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Options shared by the training commands: configuration sources, data, output, threads. */
+/** Options shared by the training commands: configuration sources, data, output, threads, device. */
 final class Setup {
+    @Mixin DeviceOption device;
+
     @Option(names = "--preset", description = "A released configuration, e.g. cifar100/res32x4_res8x4 (see `crld presets`).")
     String preset;
 
@@ -41,6 +44,7 @@ final class Setup {
         if (config != null) c.load(config);
         for (String o : overrides) c.set(o);
         if (threads != null) org.crld4j.tensor.Backends.host().setThreads(threads);
+        device.select();
         return c;
     }
 

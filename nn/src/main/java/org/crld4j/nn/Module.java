@@ -1,6 +1,8 @@
 package org.crld4j.nn;
 
 import org.crld4j.autograd.Variable;
+import org.crld4j.tensor.Device;
+import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
@@ -106,6 +108,12 @@ public abstract class Module {
     }
 
     private static String join(String prefix, String name) { return prefix.isEmpty() ? name : prefix + "." + name; }
+
+    /** Where this module's parameters live (the default device for a module without any). */
+    public Device device() {
+        for (Variable v : namedParameters().values()) return v.data().device();
+        return Devices.defaultDevice();
+    }
 
     /** Learnable parameter count (buffers excluded), as PyTorch's sum(p.numel()). */
     public long numParameters() {

@@ -94,6 +94,16 @@ public final class Devices {
         return d;
     }
 
+    /**
+     * Chooses the default device explicitly (what {@code --device} does), before the first tensor
+     * is made; logged as the start-up choice is. Tensors made earlier stay where they are.
+     */
+    public static synchronized void setDefault(Device d) {
+        if (defaultDevice == d) return;
+        defaultDevice = d;
+        System.getLogger("org.crld4j").log(System.Logger.Level.INFO, "crld4j default device: " + d.name() + " (" + d.backend().describe() + ")");
+    }
+
     /** The one device all of {@code ts} (nulls skipped) live on; tensors on two devices fail naming both. */
     public static Device common(String op, Tensor... ts) {
         Device d = null;

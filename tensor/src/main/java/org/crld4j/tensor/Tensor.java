@@ -439,9 +439,14 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- in-place (for optimisers and kernels)
 
-    /** Copies src (broadcast to this shape) into this tensor's elements. */
+    /**
+     * Copies src (broadcast to this shape) into this tensor's elements. As PyTorch's copy_, src may
+     * live on another device: it is moved here first (one transfer), which is how checkpoints and
+     * host-initialised values reach a device.
+     */
     public Tensor copyFrom(Tensor src) {
-        with("copy_", src).copy(this, src);
+        Tensor s = src.storage.device() == storage.device() ? src : src.to(storage.device());
+        backend().copy(this, s);
         return this;
     }
 

@@ -7,6 +7,7 @@ import org.crld4j.nn.data.Dataset;
 import org.crld4j.nn.data.Loader;
 import org.crld4j.nn.data.Pipeline;
 import org.crld4j.nn.models.Classifier;
+import org.crld4j.tensor.Device;
 import org.crld4j.tensor.Tensor;
 
 /** Top-1, top-5 accuracy (%) and mean cross-entropy of a model in eval mode, as mdistiller's validate(). */
@@ -17,17 +18,18 @@ public final class Evaluator {
 
     public static Result evaluate(Classifier model, Dataset data, Pipeline pipeline, int batchSize, int workers) {
         model.eval();
+        Device device = model.device();
         long correct1 = 0, correct5 = 0;
         double lossSum = 0;
         int n = 0, batch = 0;
         try (Loader loader = new Loader(data, pipeline, null, batchSize, false, 0, workers); var s = Autograd.noGrad()) {
             for (var it = loader.epoch(1); it.hasNext(); ) {
                 Loader.Batch b = it.next();
-                Tensor logits = model.forward(Variable.constant(b.weak())).data();
+                Tensor logits = model.forward(Variable.constant(b.weak().to(device))).data();
                 float[] z = logits.toArray(); // one copy to the host per batch, read by both checks
                 int classes = logits.size(1);
                 refuseNaN(z, classes, batch++, n);
-                lossSum += F.crossEntropy(Variable.constant(logits), b.labels()).item() * b.size();
+                lossSum += F.crossEntropy(Variable.constant(logits), b.labels().to(device)).item() * b.size();
                 long[] c = topK(z, b.size(), classes, b.labels().toIntArray());
                 correct1 += c[0];
                 correct5 += c[1];

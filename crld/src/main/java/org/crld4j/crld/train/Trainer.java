@@ -9,6 +9,7 @@ import org.crld4j.nn.io.Checkpoint;
 import org.crld4j.nn.io.JsonWriter;
 import org.crld4j.nn.optim.LrSchedule;
 import org.crld4j.nn.optim.Sgd;
+import org.crld4j.tensor.Device;
 import org.crld4j.tensor.Tensor;
 
 import java.io.IOException;
@@ -129,6 +130,7 @@ public final class Trainer {
         int workers = cfg.integer("DATASET.NUM_WORKERS");
         long t0 = System.nanoTime();
         double last = 0;
+        Device device = distiller.student().device();
         try (Loader loader = new Loader(train, data.weak(), distiller.twoViews() ? data.strong() : null, batch, true, seed, workers)) {
             int stepsPerEpoch = maxSteps > 0 ? Math.min(maxSteps, loader.batchesPerEpoch()) : loader.batchesPerEpoch();
             for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
@@ -152,13 +154,17 @@ public final class Trainer {
                 skipSteps = 0;
                 for (; step < stepsPerEpoch && it.hasNext(); step++) {
                     Loader.Batch b = it.next();
-                    Distiller.Step s = distiller.step(b.weak(), b.strong(), b.labels(), epoch);
-                    checkFinite(s, epoch, step + 1, latest);
+                    Tensor labels = b.labels().to(device); // the batch goes up once: both views and the labels
+                    Distiller.Step s = distiller.step(b.weak().to(device), b.strong() == null ? null : b.strong().to(device), labels, epoch);
+                    float[] scalars = loggedScalars(s, labels); // one transfer back: the terms, the total, the top-1 hits
+                    checkFinite(s, scalars, epoch, step + 1, latest);
                     sgd.zeroGrad();
                     s.total().backward();
                     sgd.step();
-                    for (var e : s.terms().entrySet()) sums.merge(e.getKey(), (double) e.getValue().item() * b.size(), Double::sum);
-                    sums.merge("train_loss", (double) s.total().item() * b.size(), Double::sum);
+                    int t = 0;
+                    for (String term : s.terms().keySet()) sums.merge(term, (double) scalars[t++] * b.size(), Double::sum);
+                    float total = scalars[t++];
+                    sums.merge("train_loss", (double) total * b.size(), Double::sum);
                     for (var e : s.metrics().entrySet()) {
                         if (e.getValue() instanceof Double d) sums.merge(e.getKey(), d * b.size(), Double::sum);
                         else if (e.getValue() instanceof long[] h) {
@@ -166,9 +172,9 @@ public final class Trainer {
                             for (int i = 0; i < h.length; i++) acc[i] += h[i];
                         }
                     }
-                    hits += Evaluator.topK(s.logits().data(), b.labels())[0];
+                    hits += (long) scalars[t];
                     seen += b.size();
-                    progress.update(step + 1, s.total().item(), seen);
+                    progress.update(step + 1, total, seen);
                     if (stopRequested) {
                         Map<String, Object> running = new LinkedHashMap<>();
                         running.put("hits", hits);
@@ -219,11 +225,25 @@ public final class Trainer {
         return new Result(epochs, best, last, (System.nanoTime() - t0) / 1e9, runDir, log);
     }
 
-    private void checkFinite(Distiller.Step s, int epoch, int step, Path latest) {
-        for (var e : s.terms().entrySet()) {
-            float v = e.getValue().item();
+    /**
+     * The step's loss terms, its total and its top-1 hits, in one host copy (a device would
+     * otherwise synchronise once per value). Hits: the first maximum is the label, which is
+     * Evaluator.topK's rule for finite logits (a NaN loss stops training before hits matter).
+     */
+    private static float[] loggedScalars(Distiller.Step s, Tensor labels) {
+        List<Tensor> values = new ArrayList<>();
+        for (var v : s.terms().values()) values.add(v.data().reshape(1));
+        values.add(s.total().data().reshape(1));
+        values.add(s.logits().data().argmax(1, false).eq(labels).sum().reshape(1));
+        return Tensor.cat(values, 0).toArray();
+    }
+
+    private void checkFinite(Distiller.Step s, float[] scalars, int epoch, int step, Path latest) {
+        int t = 0;
+        for (String term : s.terms().keySet()) {
+            float v = scalars[t++];
             if (!Float.isFinite(v))
-                throw new DivergedException("loss term " + e.getKey() + " is " + v + " at epoch " + epoch + " step " + step
+                throw new DivergedException("loss term " + term + " is " + v + " at epoch " + epoch + " step " + step
                         + "; training stopped" + (Files.exists(latest) ? ", last good checkpoint " + latest : ""));
         }
     }
