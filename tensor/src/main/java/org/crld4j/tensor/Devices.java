@@ -104,6 +104,21 @@ public final class Devices {
         System.getLogger("org.crld4j").log(System.Logger.Level.INFO, "crld4j default device: " + d.name() + " (" + d.backend().describe() + ")");
     }
 
+    /** Restores the default device a {@link #using} scope replaced. */
+    public interface Scope extends AutoCloseable {
+        @Override void close();
+    }
+
+    /**
+     * {@code device} as the default until the scope closes, as PyTorch's {@code with
+     * torch.device(d):}: models built inside it have their parameters and buffers there.
+     */
+    public static synchronized Scope using(Device device) {
+        Device previous = defaultDevice();
+        defaultDevice = device;
+        return () -> { synchronized (Devices.class) { defaultDevice = previous; } };
+    }
+
     /** The one device all of {@code ts} (nulls skipped) live on; tensors on two devices fail naming both. */
     public static Device common(String op, Tensor... ts) {
         Device d = null;
