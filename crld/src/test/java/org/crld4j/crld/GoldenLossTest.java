@@ -4,6 +4,8 @@ import org.crld4j.autograd.Variable;
 import org.crld4j.crld.loss.CrldConfig;
 import org.crld4j.crld.loss.CrldLoss;
 import org.crld4j.crld.loss.KdLoss;
+import org.crld4j.tensor.Device;
+import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.Tensor;
 import org.crld4j.tensor.io.GoldenSet;
 import org.junit.jupiter.api.DynamicTest;
@@ -19,7 +21,7 @@ import java.util.function.Function;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The KD and CRLD golden cases: values, masks, per-sample terms and gradients for both views. */
+/** The KD and CRLD golden cases: values, masks, per-sample terms and gradients for both views, on every device present. */
 class GoldenLossTest {
     static final GoldenSet GOLDEN = GoldenSet.openDefault();
 
@@ -28,11 +30,13 @@ class GoldenLossTest {
     @TestFactory
     List<DynamicTest> lossCases() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (var e : GOLDEN.cases().entrySet()) {
-            String op = String.valueOf(e.getValue().get("op"));
-            if (op.equals("KD")) tests.add(DynamicTest.dynamicTest(e.getKey(), () -> kd(e.getKey(), e.getValue())));
-            if (op.equals("CRLD loss")) tests.add(DynamicTest.dynamicTest(e.getKey(), () -> crld(e.getKey(), e.getValue())));
-        }
+        for (Device d : Devices.all())
+            for (var e : GOLDEN.cases().entrySet()) {
+                String op = String.valueOf(e.getValue().get("op"));
+                String name = e.getKey() + " on " + d.name();
+                if (op.equals("KD")) tests.add(DynamicTest.dynamicTest(name, () -> { try (var s = Devices.using(d)) { kd(e.getKey(), e.getValue()); } }));
+                if (op.equals("CRLD loss")) tests.add(DynamicTest.dynamicTest(name, () -> { try (var s = Devices.using(d)) { crld(e.getKey(), e.getValue()); } }));
+            }
         assertFalse(tests.isEmpty(), "no KD/CRLD cases in " + GOLDEN.dir());
         return tests;
     }
@@ -84,7 +88,7 @@ class GoldenLossTest {
                 GOLDEN.tensor(c + ".target"), cfg);
     }
 
-    /** Every case in the manifest is checked by some suite: the loss cases here, the layer cases in autograd. */
+    /** Every case in the manifest is checked by some suite: the loss cases here, the layer cases in nn's GoldenOpsTest. */
     @Test
     void everyGoldenCaseHasAnOwner() {
         Set<String> layerOps = Set.of("conv2d", "batch_norm2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",

@@ -5,27 +5,40 @@ import org.crld4j.autograd.Variable;
 import org.crld4j.nn.io.Pth;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
+import org.crld4j.tensor.Device;
+import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
 import org.crld4j.tensor.io.GoldenSet;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * PyTorch's resnet8x4 (torch.save'd state dict, bare and wrapped as {"model": sd}) loads into our
- * resnet8x4 and reproduces PyTorch's eval logits, train-mode loss, gradients and BN statistics.
+ * resnet8x4 and reproduces PyTorch's eval logits, train-mode loss, gradients and BN statistics,
+ * on every device present.
  */
 class GoldenResnet8x4Test {
     static final GoldenSet GOLDEN = GoldenSet.openDefault();
 
-    @ParameterizedTest
-    @ValueSource(strings = {"resnet8x4.state_dict", "resnet8x4.checkpoint"})
-    void reproducesPyTorch(String file) throws Exception {
+    static Stream<Arguments> filesAndDevices() {
+        return Devices.all().stream().flatMap(d -> Stream.of("resnet8x4.state_dict", "resnet8x4.checkpoint").map(f -> Arguments.of(f, d)));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("filesAndDevices")
+    void reproducesPyTorch(String file, Device device) throws Exception {
+        try (var scope = Devices.using(device)) { check(file); }
+    }
+
+    private static void check(String file) throws Exception {
         Map<String, Tensor> sd = Pth.readStateDict(GOLDEN.file(file));
         assertEquals(62, sd.size());
         Classifier model = ModelZoo.create("resnet8x4", 100, new Rng(0));

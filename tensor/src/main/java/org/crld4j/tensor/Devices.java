@@ -104,6 +104,17 @@ public final class Devices {
         System.getLogger("org.crld4j").log(System.Logger.Level.INFO, "crld4j default device: " + d.name() + " (" + d.backend().describe() + ")");
     }
 
+    /**
+     * The host and every accelerator device present (each provider's listing, opened in index
+     * order): what a test runs its cases on. Nothing present beyond the host is not an error.
+     */
+    public static synchronized List<Device> all() {
+        List<Device> out = new ArrayList<>(List.of(Device.CPU));
+        for (DeviceProvider p : providers())
+            for (int i = 0; i < p.inventory().devices().size(); i++) out.add(get(p.kind() + ":" + i));
+        return out;
+    }
+
     /** Restores the default device a {@link #using} scope replaced. */
     public interface Scope extends AutoCloseable {
         @Override void close();

@@ -1,4 +1,10 @@
-package org.crld4j.autograd;
+package org.crld4j.nn;
+
+import org.crld4j.autograd.Autograd;
+import org.crld4j.autograd.F;
+import org.crld4j.autograd.Variable;
+import org.crld4j.tensor.Device;
+import org.crld4j.tensor.Devices;
 
 import org.crld4j.tensor.ops.ConvParams;
 import org.crld4j.tensor.ops.PoolWindow;
@@ -16,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * Runs every golden case whose op lives at this layer (conv, pooling, batch norm, log_softmax,
  * cross-entropy) against PyTorch's reference tensors: outputs and gradients of sum(output * R).
- * The set comes from CRLD4J_GOLDEN_DIR or ../shared/golden; a missing file fails.
+ * The set comes from CRLD4J_GOLDEN_DIR or ../shared/golden; a missing file fails. Every case runs
+ * on every device present (the host, then e.g. OpenCL), its tensors made there.
  */
 class GoldenOpsTest {
     static final GoldenSet GOLDEN = GoldenSet.openDefault();
@@ -31,10 +38,14 @@ class GoldenOpsTest {
     @TestFactory
     List<DynamicTest> goldenCases() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (var e : GOLDEN.cases().entrySet()) {
-            String op = String.valueOf(e.getValue().get("op"));
-            if (handles(op)) tests.add(DynamicTest.dynamicTest(e.getKey() + " (" + op + ")", () -> run(e.getKey(), op, e.getValue())));
-        }
+        for (Device d : Devices.all())
+            for (var e : GOLDEN.cases().entrySet()) {
+                String op = String.valueOf(e.getValue().get("op"));
+                if (handles(op))
+                    tests.add(DynamicTest.dynamicTest(e.getKey() + " (" + op + ") on " + d.name(), () -> {
+                        try (var scope = Devices.using(d)) { run(e.getKey(), op, e.getValue()); }
+                    }));
+            }
         assertFalse(tests.isEmpty(), "no layer-level cases found in " + GOLDEN.dir());
         return tests;
     }
