@@ -16,9 +16,11 @@ for side in A B; do
   rev="$1"; shift || true
   mkdir -p "$tmp/$side/src" "$tmp/$side/classes"
   git -C "$root" archive "$rev" tensor/src/main kernels/src/main | tar -x -C "$tmp/$side/src"
+  # the CPU kernels only: the OpenCL package needs JOCL, which this javac-only build leaves out
   "$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -d "$tmp/$side/classes" \
-    $(find "$tmp/$side/src" -name '*.java') > "$tmp/javac.log" 2>&1 || { cat "$tmp/javac.log" >&2; exit 1; }
+    $(find "$tmp/$side/src" -name '*.java' -not -path '*/opencl/*') > "$tmp/javac.log" 2>&1 || { cat "$tmp/javac.log" >&2; exit 1; }
   cp -r "$tmp/$side/src/kernels/src/main/resources/." "$tmp/$side/classes/" 2>/dev/null || true
+  rm -f "$tmp/$side/classes/META-INF/services/org.crld4j.tensor.DeviceProvider"
   mkdir -p "$tmp/$side/runner"
   "$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp "$tmp/$side/classes" -d "$tmp/$side/runner" \
     "$root/scripts/ab/ConvRun.java" > "$tmp/javac.log" 2>&1 || { cat "$tmp/javac.log" >&2; exit 1; }

@@ -24,7 +24,8 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 flags=(--models "$models" --iters "$iters")
 [ "$crld" = 1 ] || flags+=(--no-crld)
-run() { "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:ObjectAlignmentInBytes=64 -XX:+UseG1GC \
+run() { "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -DuniqueLibraryNames=true \
+          -XX:ObjectAlignmentInBytes=64 -XX:+UseG1GC \
           -Djava.util.logging.SimpleFormatter.format='%4$s: %5$s%n' -jar "$1" bench-step "${flags[@]}" --json "$2" > "$2.log" 2>&1; }
 echo "$(date -Is) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(nproc) CPUs; A=$a B=$b; ${rounds} rounds of ${iters} timed iterations"
 for r in $(seq 1 "$rounds"); do

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "crld", mixinStandardHelpOptions = true, version = "crld4j 0.1.0",
         description = "Knowledge distillation with CRLD on the JVM.",
         subcommands = {TrainCommand.class, DistillCommand.class, EvalCommand.class, InspectCommand.class, ExportCommand.class, ModelsCommand.class,
-                PresetsCommand.class, DemoCommand.class, BenchStepCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
+                PresetsCommand.class, DevicesCommand.class, DemoCommand.class, BenchStepCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -21,7 +21,9 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+            // bad input, and a device that cannot hold what was asked: a message, exit 2, no stack trace
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                    || e instanceof org.crld4j.tensor.DeviceOutOfMemoryException) {
                 cmd.getErr().println("error: " + message(e));
                 return 2;
             }

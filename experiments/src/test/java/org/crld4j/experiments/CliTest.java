@@ -187,6 +187,21 @@ class CliTest {
         assertEquals("permission denied: /data", Main.message(new java.nio.file.AccessDeniedException("/data")));
     }
 
+    @Test void devicesListsOpenClAndAnAbsentDeviceFailsNamingWhatIsPresent() {
+        Run r = crld("devices");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cpu") && r.out().contains("opencl:") && r.out().contains("default device: "), r.out());
+        // listed devices carry their memory and compute units; no OpenCL at all is said as such
+        assertTrue(r.out().contains("compute units") || r.out().contains("no OpenCL"), r.out());
+        Run bad = crld("devices", "--device", "opencl:99");
+        assertEquals(2, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("opencl:99") && (bad.err().contains("present: opencl:0 = ") || bad.err().contains("no OpenCL")
+                || bad.err().contains("could not be loaded") || bad.err().contains("no platform")), bad.err());
+        Run unknown = crld("devices", "--device", "tpu");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown device 'tpu'") && unknown.err().contains("opencl[:N]"), unknown.err());
+    }
+
     @Test void listingsAndInspect() throws Exception {
         Run help = crld("--help");
         assertTrue(help.out().contains("  export      Write a checkpoint"), help.out());

@@ -9,20 +9,8 @@ final class Indexing {
 
     static Tensor cat(List<Tensor> ts, int dim) {
         if (ts.isEmpty()) throw new IllegalArgumentException("cat: expects a non-empty list of tensors");
-        int[] first = ts.get(0).shape();
-        int d = Shapes.dim("cat", dim, first.length);
-        int total = 0;
-        for (int i = 0; i < ts.size(); i++) {
-            int[] s = ts.get(i).shape();
-            boolean ok = s.length == first.length;
-            for (int j = 0; ok && j < s.length; j++) ok = j == d || s[j] == first[j];
-            if (!ok)
-                throw new IllegalArgumentException("cat: tensor " + i + " of shape " + Shapes.str(s)
-                        + " does not match shape " + Shapes.str(first) + " except in dim " + d);
-            total += s[d];
-        }
-        int[] outShape = first.clone();
-        outShape[d] = total;
+        int d = Shapes.dim("cat", dim, ts.get(0).rank());
+        int[] outShape = Shapes.catShape(ts.stream().map(Tensor::shape).toList(), d);
         Tensor out = Tensor.hostZeros(outShape);
         int at = 0;
         for (Tensor t : ts) {
@@ -119,15 +107,7 @@ final class Indexing {
         return out;
     }
 
-    private static void checkIndexShape(String op, Tensor t, Tensor index, int d) {
-        if (index.rank() != t.rank())
-            throw new IllegalArgumentException(op + ": index of shape " + Shapes.str(index.shape())
-                    + " must have the rank of the input " + Shapes.str(t.shape()));
-        for (int k = 0; k < t.rank(); k++)
-            if (k != d && index.size(k) > t.size(k))
-                throw new IllegalArgumentException(op + ": index of shape " + Shapes.str(index.shape())
-                        + " is larger than input " + Shapes.str(t.shape()) + " in dim " + k);
-    }
+    private static void checkIndexShape(String op, Tensor t, Tensor index, int d) { Shapes.checkIndexShape(op, t.shape(), index.shape(), d); }
 
     static Tensor indexSelect(Tensor t, int dim, Tensor index) {
         int d = Shapes.dim("index_select", dim, t.rank());

@@ -83,4 +83,30 @@ public final class Shapes {
         }
         return m;
     }
+
+    /** The shape of cat along d (already wrapped): every shape equal to the first except in d; fails naming the first that is not. */
+    public static int[] catShape(java.util.List<int[]> shapes, int d) {
+        int[] first = shapes.get(0);
+        int total = 0;
+        for (int i = 0; i < shapes.size(); i++) {
+            int[] s = shapes.get(i);
+            boolean ok = s.length == first.length;
+            for (int j = 0; ok && j < s.length; j++) ok = j == d || s[j] == first[j];
+            if (!ok)
+                throw new IllegalArgumentException("cat: tensor " + i + " of shape " + str(s) + " does not match shape " + str(first) + " except in dim " + d);
+            total += s[d];
+        }
+        int[] out = first.clone();
+        out[d] = total;
+        return out;
+    }
+
+    /** gather's and scatter's rule: the index has the input's rank and is no larger outside dim d. */
+    public static void checkIndexShape(String op, int[] x, int[] index, int d) {
+        if (index.length != x.length)
+            throw new IllegalArgumentException(op + ": index of shape " + str(index) + " must have the rank of the input " + str(x));
+        for (int k = 0; k < x.length; k++)
+            if (k != d && index[k] > x[k])
+                throw new IllegalArgumentException(op + ": index of shape " + str(index) + " is larger than input " + str(x) + " in dim " + k);
+    }
 }

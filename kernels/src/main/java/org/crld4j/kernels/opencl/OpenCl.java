@@ -121,9 +121,9 @@ final class OpenCl {
     }
 
     private void requireAny(String asked) {
-        if (unavailable != null) throw new IllegalStateException("device '" + asked + "' was asked for, but " + unavailable);
+        if (unavailable != null) throw new IllegalArgumentException("device '" + asked + "' was asked for, but " + unavailable);
         if (found.isEmpty())
-            throw new IllegalStateException("device '" + asked + "' was asked for, but no OpenCL platform has a device: " + String.join("; ", notes));
+            throw new IllegalArgumentException("device '" + asked + "' was asked for, but no OpenCL platform has a device: " + String.join("; ", notes));
     }
 
     private String present() {

@@ -23,7 +23,8 @@ import java.util.List;
  * {@code META-INF/services/org.crld4j.tensor.Backend} entry, so {@code Backends.host()} never
  * picks it; it is reached through its device ({@code Devices.get("opencl")}). The ops live in
  * family classes: {@link ClElementwise}, {@link ClReductions}, {@link ClIndexing},
- * {@link ClMatmul} and {@link ClNeuralOps}.
+ * {@link ClMatmul}, {@link ClLossOps} (ReLU, softmax, cross-entropy, SGD) and {@link ClNeuralOps}
+ * (convolution, pooling, batch norm).
  */
 public final class OpenClBackend implements Backend {
     private final ClDevice device;
@@ -32,6 +33,7 @@ public final class OpenClBackend implements Backend {
     private final ClIndexing indexing;
     private final ClMatmul matmul;
     private final ClNeuralOps nn;
+    private final ClLossOps losses;
 
     OpenClBackend(ClDevice device) {
         this.device = device;
@@ -40,6 +42,7 @@ public final class OpenClBackend implements Backend {
         this.indexing = new ClIndexing(device, elementwise);
         this.matmul = new ClMatmul(device);
         this.nn = new ClNeuralOps(device);
+        this.losses = new ClLossOps(device, elementwise);
     }
 
     /** The device this backend computes on. */
@@ -120,13 +123,13 @@ public final class OpenClBackend implements Backend {
         return nn.batchNormBackward(dy, x, gamma, f, training);
     }
 
-    @Override public Tensor softmax(Tensor x, boolean log) { return nn.softmax(x, log); }
-    @Override public Tensor softmaxBackward(Tensor dy, Tensor y, boolean log) { return nn.softmaxBackward(dy, y, log); }
-    @Override public Tensor relu(Tensor x) { return nn.relu(x); }
-    @Override public Tensor reluBackward(Tensor dy, Tensor y) { return nn.reluBackward(dy, y); }
-    @Override public CrossEntropyResult crossEntropy(Tensor logits, Tensor labels) { return nn.crossEntropy(logits, labels); }
-    @Override public Tensor crossEntropyBackward(Tensor g, CrossEntropyResult f) { return nn.crossEntropyBackward(g, f); }
-    @Override public Tensor sgdStep(Tensor param, Tensor grad, Tensor buffer, SgdParams p) { return nn.sgdStep(param, grad, buffer, p); }
+    @Override public Tensor softmax(Tensor x, boolean log) { return losses.softmax(x, log); }
+    @Override public Tensor softmaxBackward(Tensor dy, Tensor y, boolean log) { return losses.softmaxBackward(dy, y, log); }
+    @Override public Tensor relu(Tensor x) { return losses.relu(x); }
+    @Override public Tensor reluBackward(Tensor dy, Tensor y) { return losses.reluBackward(dy, y); }
+    @Override public CrossEntropyResult crossEntropy(Tensor logits, Tensor labels) { return losses.crossEntropy(logits, labels); }
+    @Override public Tensor crossEntropyBackward(Tensor g, CrossEntropyResult f) { return losses.crossEntropyBackward(g, f); }
+    @Override public Tensor sgdStep(Tensor param, Tensor grad, Tensor buffer, SgdParams p) { return losses.sgdStep(param, grad, buffer, p); }
 
     @Override public String toString() { return "opencl backend of " + device.name(); }
 }

@@ -158,4 +158,23 @@ class OpenClDeviceTest {
         assertArrayEquals(a, b);
         assertEquals(x.sum().item(), x.sum().item());
     }
+
+    @Test
+    void aLossGradientAndUpdateStayOnTheDevice() {
+        ClDevice d = device();
+        org.crld4j.tensor.Rng rng = new org.crld4j.tensor.Rng(5);
+        Tensor w = Tensor.randn(rng, 7, 10).to(d), x = Tensor.randn(rng, 4, 7).to(d);
+        Tensor labels = Tensor.ofInts(new int[] {1, 0, 9, 3}).to(d), one = Tensor.wrap(new float[] {1f}).to(d);
+        org.crld4j.tensor.Backend be = d.backend();
+        DeviceStats before = d.stats();
+        Tensor buf = null;
+        for (int step = 0; step < 3; step++) {
+            Tensor logits = be.relu(x.matmul(w));
+            org.crld4j.tensor.ops.CrossEntropyResult ce = be.crossEntropy(logits, labels);
+            Tensor dlogits = be.reluBackward(be.crossEntropyBackward(one, ce), logits);
+            buf = be.sgdStep(w, x.t().matmul(dlogits), buf, new org.crld4j.tensor.ops.SgdParams(0.1f, 0.9f, 0f, 5e-4f, true));
+        }
+        assertEquals(0, d.stats().minus(before).transfers(), "three steps of forward, loss, backward and update on the device");
+        assertTrue(Float.isFinite(be.crossEntropy(be.relu(x.matmul(w)), labels).loss().item()));
+    }
 }
