@@ -20,18 +20,22 @@ import org.crld4j.tensor.ops.SgdParams;
  */
 final class ClNeuralOps {
     private final ClDevice device;
+    private final ClConv conv;
 
-    ClNeuralOps(ClDevice device) { this.device = device; }
+    ClNeuralOps(ClDevice device) {
+        this.device = device;
+        this.conv = new ClConv(device);
+    }
 
     private UnsupportedOperationException pending(String op) {
         return new UnsupportedOperationException("opencl: " + op + " not implemented yet (device " + device.name() + ")");
     }
 
-    Tensor conv2d(Tensor x, Tensor weight, Tensor bias, ConvParams p) { throw pending("conv2d"); }
+    Tensor conv2d(Tensor x, Tensor weight, Tensor bias, ConvParams p) { return conv.forward(x, weight, bias, p); }
 
-    Tensor conv2dBackwardInput(Tensor dy, Tensor weight, int[] xShape, ConvParams p) { throw pending("conv2dBackwardInput"); }
+    Tensor conv2dBackwardInput(Tensor dy, Tensor weight, int[] xShape, ConvParams p) { return conv.backwardInput(dy, weight, xShape, p); }
 
-    Tensor conv2dBackwardWeight(Tensor dy, Tensor x, int[] wShape, ConvParams p) { throw pending("conv2dBackwardWeight"); }
+    Tensor conv2dBackwardWeight(Tensor dy, Tensor x, int[] wShape, ConvParams p) { return conv.backwardWeight(dy, x, wShape, p); }
 
     /** The fused eval-mode conv-BN(-residual)(-ReLU), or null until there is one (callers then compose the ops). */
     ConvBnEval convBnEval() { return null; }
