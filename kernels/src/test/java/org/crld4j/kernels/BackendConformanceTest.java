@@ -130,8 +130,7 @@ class BackendConformanceTest {
      * UnsupportedOperationException saying "not implemented yet" (reported as skipped; never a
      * silent host fallback), and a case that runs is compared with the declared tolerance.
      */
-    static final Map<String, Set<Family>> PENDING = Map.of("opencl", EnumSet.of(Family.CONV, Family.CONV_BN_EVAL, Family.POOLING,
-            Family.BATCH_NORM));
+    static final Map<String, Set<Family>> PENDING = Map.of("opencl", EnumSet.of(Family.CONV_BN_EVAL));
 
     static Map<Family, Tol> exactExcept(Map<Family, Tol> loose) {
         Map<Family, Tol> m = new EnumMap<>(Family.class);

@@ -20,39 +20,49 @@ import org.crld4j.tensor.ops.SgdParams;
  */
 final class ClNeuralOps {
     private final ClDevice device;
+    private final ClConv conv;
+    private final ClPooling pooling;
+    private final ClBatchNorm batchNorm;
 
-    ClNeuralOps(ClDevice device) { this.device = device; }
+    ClNeuralOps(ClDevice device) {
+        this.device = device;
+        this.conv = new ClConv(device);
+        this.pooling = new ClPooling(device);
+        this.batchNorm = new ClBatchNorm(device);
+    }
 
     private UnsupportedOperationException pending(String op) {
         return new UnsupportedOperationException("opencl: " + op + " not implemented yet (device " + device.name() + ")");
     }
 
-    Tensor conv2d(Tensor x, Tensor weight, Tensor bias, ConvParams p) { throw pending("conv2d"); }
+    Tensor conv2d(Tensor x, Tensor weight, Tensor bias, ConvParams p) { return conv.forward(x, weight, bias, p); }
 
-    Tensor conv2dBackwardInput(Tensor dy, Tensor weight, int[] xShape, ConvParams p) { throw pending("conv2dBackwardInput"); }
+    Tensor conv2dBackwardInput(Tensor dy, Tensor weight, int[] xShape, ConvParams p) { return conv.backwardInput(dy, weight, xShape, p); }
 
-    Tensor conv2dBackwardWeight(Tensor dy, Tensor x, int[] wShape, ConvParams p) { throw pending("conv2dBackwardWeight"); }
+    Tensor conv2dBackwardWeight(Tensor dy, Tensor x, int[] wShape, ConvParams p) { return conv.backwardWeight(dy, x, wShape, p); }
 
     /** The fused eval-mode conv-BN(-residual)(-ReLU), or null until there is one (callers then compose the ops). */
     ConvBnEval convBnEval() { return null; }
 
-    PoolResult maxPool2d(Tensor x, PoolWindow window) { throw pending("maxPool2d"); }
+    PoolResult maxPool2d(Tensor x, PoolWindow window) { return pooling.maxPool2d(x, window); }
 
-    Tensor maxPool2dBackward(Tensor dy, PoolResult forward, int[] xShape) { throw pending("maxPool2dBackward"); }
+    Tensor maxPool2dBackward(Tensor dy, PoolResult forward, int[] xShape) { return pooling.maxPool2dBackward(dy, forward, xShape); }
 
-    Tensor avgPool2d(Tensor x, PoolWindow window, boolean countIncludePad) { throw pending("avgPool2d"); }
+    Tensor avgPool2d(Tensor x, PoolWindow window, boolean countIncludePad) { return pooling.avgPool2d(x, window, countIncludePad); }
 
-    Tensor avgPool2dBackward(Tensor dy, int[] xShape, PoolWindow window, boolean countIncludePad) { throw pending("avgPool2dBackward"); }
+    Tensor avgPool2dBackward(Tensor dy, int[] xShape, PoolWindow window, boolean countIncludePad) { return pooling.avgPool2dBackward(dy, xShape, window, countIncludePad); }
 
-    Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) { throw pending("adaptiveAvgPool2d"); }
+    Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) { return pooling.adaptiveAvgPool2d(x, oh, ow); }
 
-    Tensor adaptiveAvgPool2dBackward(Tensor dy, int[] xShape) { throw pending("adaptiveAvgPool2dBackward"); }
+    Tensor adaptiveAvgPool2dBackward(Tensor dy, int[] xShape) { return pooling.adaptiveAvgPool2dBackward(dy, xShape); }
 
     BatchNormResult batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                              boolean training, float momentum, float eps) { throw pending("batchNorm"); }
+                              boolean training, float momentum, float eps) {
+        return batchNorm.forward(x, gamma, beta, runningMean, runningVar, training, momentum, eps);
+    }
 
     BatchNormGrads batchNormBackward(Tensor dy, Tensor x, Tensor gamma, BatchNormResult forward, boolean training) {
-        throw pending("batchNormBackward");
+        return batchNorm.backward(dy, x, gamma, forward, training);
     }
 
     Tensor softmax(Tensor x, boolean log) { throw pending(log ? "log-softmax" : "softmax"); }
