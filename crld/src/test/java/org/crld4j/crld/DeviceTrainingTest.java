@@ -66,7 +66,7 @@ class DeviceTrainingTest {
             for (int i = 0; i < STEPS; i++) {
                 Loader.Batch b = batches.get(i);
                 DeviceStats before = device.stats();
-                Distiller.Step s = d.step(b.weak().to(device), b.strong() == null ? null : b.strong().to(device), b.labels().to(device), 1);
+                Distiller.Step s = d.step(b.weak().to(device), d.twoViews() ? b.strong().to(device) : null, b.labels().to(device), 1);
                 sgd.zeroGrad();
                 s.total().backward();
                 sgd.step();
