@@ -60,7 +60,8 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
  * The backend conformance suite: every method of {@link Backend}, forward and backward, on every
- * backend {@link Backends#available()} finds (the reference excepted), against
+ * backend {@link Backends#available()} finds (the reference excepted) and on every device of every
+ * accelerator {@link DeviceProvider} (OpenCL), against
  * {@link ReferenceBackend}, on awkward shapes and layouts. Each case draws its inputs from a
  * {@link Rng} seeded by its own name, runs once on the reference (host) and once on the backend
  * under test (inputs moved to the backend's device, the device its {@link Backend#allocate}

@@ -27,7 +27,8 @@ import static org.jocl.CL.*;
  * and the transfer counter. Kernels are enqueued without waiting ({@link #launch}); the host
  * waits only where it reads ({@link #download}), writes from a Java array ({@link #upload}, which
  * JOCL allows only blocking) or asks ({@link #synchronize}). Index errors found by kernels
- * (gather, scatter, one-hot) are written to a small fault buffer and thrown at the next read.
+ * (gather, scatter, one-hot, cross-entropy) are written to a small fault buffer and thrown at the
+ * next read; that buffer's read is bookkeeping, not counted in {@link #stats()}'s transfers.
  */
 public final class ClDevice implements Device {
     private final String name;
