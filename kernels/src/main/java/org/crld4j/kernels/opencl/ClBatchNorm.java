@@ -32,7 +32,7 @@ final class ClBatchNorm {
     }
 
     /** An optional per-channel vector as kernel arguments (present, buffer, offset, stride); {@code stand} fills in for an absent one. */
-    private static Object[] vector(Tensor t, Tensor stand) {
+    static Object[] vector(Tensor t, Tensor stand) {
         return t == null ? new Object[] {0, stand, 0, 0} : new Object[] {1, t, t.offset(), t.stride(0)};
     }
 
@@ -96,12 +96,17 @@ final class ClBatchNorm {
             device.launch(partial, global, local, v.dims(), v.t(), v.t().offset(), v.strides(), stats, 1, parts, chunk, part);
             run1d("bn_var", c, v.dims(), parts, part, stats, eps, momentum, vector(runningMean, stats), vector(runningVar, stats));
         } else {
-            run1d("bn_eval_stats", c, c, eps, runningMean, runningMean.offset(), runningMean.stride(0),
-                    runningVar, runningVar.offset(), runningVar.stride(0), stats);
+            evalStats(runningMean, runningVar, eps, stats);
         }
         Tensor y = device.empty(x.shape());
         run1d("bn_apply", y.numel(), v.dims(), v.t(), v.t().offset(), v.strides(), stats, vector(gamma, stats), vector(beta, stats), y);
         return new BatchNormResult(y, new Saved(stats));
+    }
+
+    /** stats [2, C] = the running mean and 1 / sqrt(running var + eps), as eval mode normalises (also the fused conv-BN's). */
+    void evalStats(Tensor runningMean, Tensor runningVar, float eps, Tensor stats) {
+        run1d("bn_eval_stats", runningMean.size(0), runningMean.size(0), eps, runningMean, runningMean.offset(), runningMean.stride(0),
+                runningVar, runningVar.offset(), runningVar.stride(0), stats);
     }
 
     BatchNormGrads backward(Tensor dy, Tensor x, Tensor gamma, BatchNormResult forward, boolean training) {

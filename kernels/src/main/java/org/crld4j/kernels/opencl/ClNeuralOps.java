@@ -41,8 +41,11 @@ final class ClNeuralOps {
 
     Tensor conv2dBackwardWeight(Tensor dy, Tensor x, int[] wShape, ConvParams p) { return conv.backwardWeight(dy, x, wShape, p); }
 
-    /** The fused eval-mode conv-BN(-residual)(-ReLU), or null until there is one (callers then compose the ops). */
-    ConvBnEval convBnEval() { return null; }
+    /** The fused eval-mode conv-BN(-residual)(-ReLU): the forward convolution with a batch-norm epilogue (conv.cl -D EPILOGUE). */
+    ConvBnEval convBnEval() {
+        return (x, w, bias, p, gamma, beta, runningMean, runningVar, eps, residual, relu) ->
+                conv.forwardBatchNormEval(x, w, bias, p, gamma, beta, runningMean, runningVar, eps, residual, relu, batchNorm);
+    }
 
     PoolResult maxPool2d(Tensor x, PoolWindow window) { return pooling.maxPool2d(x, window); }
 
