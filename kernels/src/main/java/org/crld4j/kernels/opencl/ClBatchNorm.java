@@ -6,6 +6,10 @@ import org.crld4j.tensor.host.ReferenceBatchNorm;
 import org.crld4j.tensor.ops.BatchNormGrads;
 import org.crld4j.tensor.ops.BatchNormResult;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Batch norm over [N, C, ...] on the device (nn.cl), with PyTorch's semantics as
  * {@link ReferenceBatchNorm}: training normalises with the biased batch variance (two passes:
@@ -44,9 +48,9 @@ final class ClBatchNorm {
 
     /** The arguments with any Object[] (a {@link #vector}) spliced in. */
     private static Object[] flat(Object... args) {
-        java.util.List<Object> out = new java.util.ArrayList<>();
+        List<Object> out = new ArrayList<>();
         for (Object a : args) {
-            if (a instanceof Object[] v) out.addAll(java.util.Arrays.asList(v));
+            if (a instanceof Object[] v) out.addAll(Arrays.asList(v));
             else out.add(a);
         }
         return out.toArray();
@@ -71,7 +75,7 @@ final class ClBatchNorm {
         return new Ncl(t, new int[] {x.size(0), x.size(1), L, 0}, new int[] {t.stride(0), t.stride(1), sl, 0});
     }
 
-    /** Two-stage fixed-order sums per channel: stage one into [rows, C, parts], then the kernel {@code finish}. */
+    /** Stage one's output of a two-stage per-channel sum: [rows, C, parts] (stage two sums each channel's parts in order). */
     private Tensor partials(Ncl x, int rows) {
         return device.empty(rows * x.dims()[1] * x.parts(group));
     }
