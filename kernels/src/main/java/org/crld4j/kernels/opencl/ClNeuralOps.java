@@ -15,8 +15,9 @@ import org.crld4j.tensor.ops.SgdParams;
  * norm, softmax, ReLU, cross-entropy, the SGD update, the fused eval conv-BN), kernels in
  * {@code nn.cl} / {@code conv.cl}. {@link OpenClBackend} delegates each of these methods here
  * with the same contract as {@link org.crld4j.tensor.Backend}. Inputs are on {@link #device}
- * (checked by the caller); results go in {@link ClDevice#empty} tensors. Placeholder: each
- * method still fails naming the op, so no call silently falls back to the host.
+ * (checked by the caller); results go in {@link ClDevice#empty} tensors. Convolution, the fused
+ * conv-BN, pooling and batch norm are in {@link ClConv}, {@link ClPooling} and {@link ClBatchNorm};
+ * a method not implemented yet fails naming the op, so no call silently falls back to the host.
  */
 final class ClNeuralOps {
     private final ClDevice device;
