@@ -33,12 +33,21 @@ final class BufferPool {
     private final long globalBytes, maxAllocBytes;
     private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
     private long inUse, pooled, peak, created;
+    /**
+     * Live bytes at which the collector is run before the pool grows: a step's intermediates
+     * become unreachable after its backward, but the Java heap is small and collections rare, so
+     * without this the buffers of many finished steps stay held. Reset after each collection to
+     * twice what survived it (at least a quarter of the device), so a large live set does not
+     * make every allocation collect.
+     */
+    private long collectAbove, collections;
 
     BufferPool(String device, cl_context context, long globalBytes, long maxAllocBytes) {
         this.device = device;
         this.context = context;
         this.globalBytes = globalBytes;
         this.maxAllocBytes = maxAllocBytes;
+        this.collectAbove = globalBytes / 4;
     }
 
     /** The size class holding {@code bytes}. */
@@ -59,6 +68,16 @@ final class BufferPool {
         synchronized (this) {
             cl_mem m = take(cap);
             if (m != null) return use(m, cap);
+        }
+        boolean collect;
+        synchronized (this) { collect = inUse + cap > collectAbove; }
+        if (collect) {
+            reclaimUnreachable();
+            synchronized (this) {
+                collectAbove = Math.min(globalBytes, Math.max(globalBytes / 4, 2 * inUse));
+                cl_mem m = take(cap);
+                if (m != null) return use(m, cap);
+            }
         }
         for (int attempt = 0; ; attempt++) {
             String why;
@@ -83,18 +102,22 @@ final class BufferPool {
                 throw new DeviceOutOfMemoryException(device + ": out of device memory: " + DeviceStats.bytes(bytes) + " asked for with "
                         + DeviceStats.bytes(inUse()) + " in use by live tensors, " + why + "; use a smaller batch or model");
             reclaimUnreachable();
+            synchronized (this) { releaseFree(); } // the driver may need the returned buffers' memory in other sizes
         }
     }
 
-    /** Runs the collector and gives the cleaner a moment to return the buffers of unreachable storages. */
+    /**
+     * Runs the collector and gives the cleaner a moment to return the buffers of unreachable
+     * storages; they stay pooled for reuse.
+     */
     private void reclaimUnreachable() {
+        collections++;
         System.gc();
         try {
-            Thread.sleep(50);
+            Thread.sleep(20);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (this) { releaseFree(); }
     }
 
     static boolean isOutOfMemory(int status) {
@@ -133,4 +156,6 @@ final class BufferPool {
     synchronized long peak() { return peak; }
     /** Buffers made by the driver so far (the rest were reused). */
     synchronized long created() { return created; }
+    /** Collections this pool asked for. */
+    synchronized long collections() { return collections; }
 }

@@ -6,6 +6,10 @@ import org.crld4j.tensor.host.ReferenceBatchNorm;
 import org.crld4j.tensor.ops.BatchNormGrads;
 import org.crld4j.tensor.ops.BatchNormResult;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Batch norm over [N, C, ...] on the device (nn.cl), with PyTorch's semantics as
  * {@link ReferenceBatchNorm}: training normalises with the biased batch variance (two passes:
@@ -32,7 +36,7 @@ final class ClBatchNorm {
     }
 
     /** An optional per-channel vector as kernel arguments (present, buffer, offset, stride); {@code stand} fills in for an absent one. */
-    private static Object[] vector(Tensor t, Tensor stand) {
+    static Object[] vector(Tensor t, Tensor stand) {
         return t == null ? new Object[] {0, stand, 0, 0} : new Object[] {1, t, t.offset(), t.stride(0)};
     }
 
@@ -44,9 +48,9 @@ final class ClBatchNorm {
 
     /** The arguments with any Object[] (a {@link #vector}) spliced in. */
     private static Object[] flat(Object... args) {
-        java.util.List<Object> out = new java.util.ArrayList<>();
+        List<Object> out = new ArrayList<>();
         for (Object a : args) {
-            if (a instanceof Object[] v) out.addAll(java.util.Arrays.asList(v));
+            if (a instanceof Object[] v) out.addAll(Arrays.asList(v));
             else out.add(a);
         }
         return out.toArray();
@@ -71,7 +75,7 @@ final class ClBatchNorm {
         return new Ncl(t, new int[] {x.size(0), x.size(1), L, 0}, new int[] {t.stride(0), t.stride(1), sl, 0});
     }
 
-    /** Two-stage fixed-order sums per channel: stage one into [rows, C, parts], then the kernel {@code finish}. */
+    /** Stage one's output of a two-stage per-channel sum: [rows, C, parts] (stage two sums each channel's parts in order). */
     private Tensor partials(Ncl x, int rows) {
         return device.empty(rows * x.dims()[1] * x.parts(group));
     }
@@ -96,12 +100,17 @@ final class ClBatchNorm {
             device.launch(partial, global, local, v.dims(), v.t(), v.t().offset(), v.strides(), stats, 1, parts, chunk, part);
             run1d("bn_var", c, v.dims(), parts, part, stats, eps, momentum, vector(runningMean, stats), vector(runningVar, stats));
         } else {
-            run1d("bn_eval_stats", c, c, eps, runningMean, runningMean.offset(), runningMean.stride(0),
-                    runningVar, runningVar.offset(), runningVar.stride(0), stats);
+            evalStats(runningMean, runningVar, eps, stats);
         }
         Tensor y = device.empty(x.shape());
         run1d("bn_apply", y.numel(), v.dims(), v.t(), v.t().offset(), v.strides(), stats, vector(gamma, stats), vector(beta, stats), y);
         return new BatchNormResult(y, new Saved(stats));
+    }
+
+    /** stats [2, C] = the running mean and 1 / sqrt(running var + eps), as eval mode normalises (also the fused conv-BN's). */
+    void evalStats(Tensor runningMean, Tensor runningVar, float eps, Tensor stats) {
+        run1d("bn_eval_stats", runningMean.size(0), runningMean.size(0), eps, runningMean, runningMean.offset(), runningMean.stride(0),
+                runningVar, runningVar.offset(), runningVar.stride(0), stats);
     }
 
     BatchNormGrads backward(Tensor dy, Tensor x, Tensor gamma, BatchNormResult forward, boolean training) {

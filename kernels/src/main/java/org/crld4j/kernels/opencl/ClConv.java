@@ -26,7 +26,35 @@ final class ClConv {
 
     ClConv(ClDevice device) { this.device = device; }
 
-    Tensor forward(Tensor x, Tensor w, Tensor bias, ConvParams p) {
+    Tensor forward(Tensor x, Tensor w, Tensor bias, ConvParams p) { return forward(x, w, bias, p, null); }
+
+    /**
+     * Eval-mode {@code relu?(batch_norm(conv2d(x)) + residual?)} in one pass: the forward kernel with
+     * -D EPILOGUE, equal bit for bit to conv2d, batchNorm (eval), add and relu run separately.
+     */
+    Tensor forwardBatchNormEval(Tensor x, Tensor w, Tensor bias, ConvParams p, Tensor gamma, Tensor beta, Tensor runningMean,
+                                Tensor runningVar, float eps, Tensor residual, boolean relu, ClBatchNorm bn) {
+        String op = "conv2d+batch_norm (eval)";
+        ConvParams.Geometry g = geometry(op, x.shape(), w.shape(), p);
+        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar})
+            if (t != null && (t.rank() != 1 || t.size(0) != g.k()))
+                throw new IllegalArgumentException(op + " on " + device.name() + ": a batch-norm vector " + Shapes.str(t.shape())
+                        + " does not match the " + g.k() + " filters of weight " + Shapes.str(w.shape()));
+        if (runningMean == null || runningVar == null)
+            throw new IllegalArgumentException(op + " on " + device.name() + ": eval mode needs running_mean and running_var");
+        if (residual != null && !Arrays.equals(residual.shape(), g.outShape()))
+            throw new IllegalArgumentException(op + " on " + device.name() + ": residual " + Shapes.str(residual.shape())
+                    + " does not match the output " + Shapes.str(g.outShape()));
+        Tensor stats = device.empty(2, g.k());
+        bn.evalStats(runningMean, runningVar, eps, stats);
+        Object[] epilogue = concat(new Object[] {stats}, ClBatchNorm.vector(gamma, stats), ClBatchNorm.vector(beta, stats),
+                residual == null ? new Object[] {0, stats, 0, new int[4]} : new Object[] {1, residual, residual.offset(), residual.strides()},
+                new Object[] {relu ? 1 : 0});
+        return forward(x, w, bias, p, epilogue);
+    }
+
+    /** The forward convolution, with the batch-norm epilogue's arguments when {@code epilogue} is not null. */
+    private Tensor forward(Tensor x, Tensor w, Tensor bias, ConvParams p, Object[] epilogue) {
         ConvParams.Geometry g = geometry("conv2d", x.shape(), w.shape(), p);
         if (bias != null && (bias.rank() != 1 || bias.size(0) != g.k()))
             throw new IllegalArgumentException("conv2d: bias " + Shapes.str(bias.shape()) + " does not match the " + g.k()
@@ -34,11 +62,13 @@ final class ClConv {
         Tensor y = device.empty(g.outShape());
         Tensor b = bias == null ? y : bias;
         Object[] biasArgs = {b, bias == null ? 0 : bias.offset(), bias == null ? 0 : bias.stride(0), bias == null ? 0 : 1};
+        String fused = epilogue == null ? "" : " -DEPILOGUE";
+        Object[] tail = epilogue == null ? new Object[0] : epilogue;
         if (g.depthwise()) {
-            device.launch(device.kernel(SOURCE, depthwiseOptions(g), "dw_forward"), new long[] {y.numel()}, new long[] {device.localSize()},
-                    concat(dims(g), operand(x), operand(w), biasArgs, new Object[] {y}));
+            device.launch(device.kernel(SOURCE, depthwiseOptions(g) + fused, "dw_forward"), new long[] {y.numel()}, new long[] {device.localSize()},
+                    concat(dims(g), operand(x), operand(w), biasArgs, new Object[] {y}, tail));
         } else {
-            gemm(FWD, g, g.kg(), g.n() * g.ohw(), g.groups(), w, x, biasArgs, y, 1, 0);
+            gemm(FWD, g, g.kg(), g.n() * g.ohw(), g.groups(), w, x, biasArgs, y, 1, 0, fused, tail);
         }
         return y;
     }
@@ -51,7 +81,7 @@ final class ClConv {
             device.launch(device.kernel(SOURCE, depthwiseOptions(g), "dw_backward_input"), new long[] {dx.numel()},
                     new long[] {device.localSize()}, concat(dims(g), operand(dy), operand(w), new Object[] {dx}));
         } else {
-            gemm(DGRAD, g, g.cg(), g.n() * g.hw(), g.groups(), w, dy, noBias(dx), dx, 1, 0);
+            gemm(DGRAD, g, g.cg(), g.n() * g.hw(), g.groups(), w, dy, noBias(dx), dx, 1, 0, "", new Object[0]);
         }
         return dx;
     }
@@ -74,11 +104,11 @@ final class ClConv {
         int chunk = ceilDiv(ceilDiv(npq, splits), TK) * TK;
         splits = ceilDiv(npq, chunk);
         if (splits == 1) {
-            gemm(WGRAD, g, g.kg(), g.crs(), g.groups(), dy, x, noBias(dw), dw, 1, npq);
+            gemm(WGRAD, g, g.kg(), g.crs(), g.groups(), dy, x, noBias(dw), dw, 1, npq, "", new Object[0]);
             return dw;
         }
         Tensor part = device.empty(splits, (int) outFloats);
-        gemm(WGRAD, g, g.kg(), g.crs(), g.groups() * splits, dy, x, noBias(part), part, splits, chunk);
+        gemm(WGRAD, g, g.kg(), g.crs(), g.groups() * splits, dy, x, noBias(part), part, splits, chunk, "", new Object[0]);
         device.launch(device.kernel(SOURCE, gemmOptions(WGRAD, g, g.kg()), "conv_sum_splits"), new long[] {outFloats},
                 new long[] {device.localSize()}, (int) outFloats, splits, part, dw);
         return dw;
@@ -87,12 +117,12 @@ final class ClConv {
     // ---------------------------------------------------------------- launching
 
     private void gemm(int mode, ConvParams.Geometry g, int rows, int cols, int zGroups, Tensor a, Tensor b, Object[] biasArgs,
-                      Tensor out, int splits, int chunk) {
+                      Tensor out, int splits, int chunk, String extraOptions, Object[] tail) {
         int tm = tileRows(rows), tn = tileCols();
         long[] local = {tn / WPT, tm / WPT, 1};
         long[] global = {(long) ceilDiv(cols, tn) * local[0], (long) ceilDiv(rows, tm) * local[1], zGroups};
-        device.launch(device.kernel(SOURCE, gemmOptions(mode, g, rows), "conv_gemm"), global, local,
-                concat(dims(g), operand(a), operand(b), biasArgs, new Object[] {out, splits, chunk}));
+        device.launch(device.kernel(SOURCE, gemmOptions(mode, g, rows) + extraOptions, "conv_gemm"), global, local,
+                concat(dims(g), operand(a), operand(b), biasArgs, new Object[] {out, splits, chunk}, tail));
     }
 
     /** 64 output columns per tile where a work-group may have 256 items, else 32. */

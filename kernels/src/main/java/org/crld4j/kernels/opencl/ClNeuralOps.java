@@ -5,34 +5,25 @@ import org.crld4j.tensor.ops.BatchNormGrads;
 import org.crld4j.tensor.ops.BatchNormResult;
 import org.crld4j.tensor.ops.ConvBnEval;
 import org.crld4j.tensor.ops.ConvParams;
-import org.crld4j.tensor.ops.CrossEntropyResult;
 import org.crld4j.tensor.ops.PoolResult;
 import org.crld4j.tensor.ops.PoolWindow;
-import org.crld4j.tensor.ops.SgdParams;
 
 /**
- * The neural-network ops of the OpenCL backend (convolution and its gradients, pooling, batch
- * norm, softmax, ReLU, cross-entropy, the SGD update, the fused eval conv-BN), kernels in
- * {@code nn.cl} / {@code conv.cl}. {@link OpenClBackend} delegates each of these methods here
- * with the same contract as {@link org.crld4j.tensor.Backend}. Inputs are on {@link #device}
- * (checked by the caller); results go in {@link ClDevice#empty} tensors. Placeholder: each
- * method still fails naming the op, so no call silently falls back to the host.
+ * The layer ops of the OpenCL backend (convolution and its gradients, the fused eval conv-BN,
+ * pooling, batch norm), kernels in {@code conv.cl} / {@code nn.cl}, implemented in
+ * {@link ClConv}, {@link ClPooling} and {@link ClBatchNorm}. {@link OpenClBackend} delegates here
+ * with the same contract as {@link org.crld4j.tensor.Backend}; ReLU, softmax, the losses and SGD
+ * are in {@link ClLossOps}.
  */
 final class ClNeuralOps {
-    private final ClDevice device;
     private final ClConv conv;
     private final ClPooling pooling;
     private final ClBatchNorm batchNorm;
 
     ClNeuralOps(ClDevice device) {
-        this.device = device;
         this.conv = new ClConv(device);
         this.pooling = new ClPooling(device);
         this.batchNorm = new ClBatchNorm(device);
-    }
-
-    private UnsupportedOperationException pending(String op) {
-        return new UnsupportedOperationException("opencl: " + op + " not implemented yet (device " + device.name() + ")");
     }
 
     Tensor conv2d(Tensor x, Tensor weight, Tensor bias, ConvParams p) { return conv.forward(x, weight, bias, p); }
@@ -41,8 +32,11 @@ final class ClNeuralOps {
 
     Tensor conv2dBackwardWeight(Tensor dy, Tensor x, int[] wShape, ConvParams p) { return conv.backwardWeight(dy, x, wShape, p); }
 
-    /** The fused eval-mode conv-BN(-residual)(-ReLU), or null until there is one (callers then compose the ops). */
-    ConvBnEval convBnEval() { return null; }
+    /** The fused eval-mode conv-BN(-residual)(-ReLU): the forward convolution with a batch-norm epilogue (conv.cl -D EPILOGUE). */
+    ConvBnEval convBnEval() {
+        return (x, w, bias, p, gamma, beta, runningMean, runningVar, eps, residual, relu) ->
+                conv.forwardBatchNormEval(x, w, bias, p, gamma, beta, runningMean, runningVar, eps, residual, relu, batchNorm);
+    }
 
     PoolResult maxPool2d(Tensor x, PoolWindow window) { return pooling.maxPool2d(x, window); }
 
@@ -64,18 +58,4 @@ final class ClNeuralOps {
     BatchNormGrads batchNormBackward(Tensor dy, Tensor x, Tensor gamma, BatchNormResult forward, boolean training) {
         return batchNorm.backward(dy, x, gamma, forward, training);
     }
-
-    Tensor softmax(Tensor x, boolean log) { throw pending(log ? "log-softmax" : "softmax"); }
-
-    Tensor softmaxBackward(Tensor dy, Tensor y, boolean log) { throw pending(log ? "log-softmax backward" : "softmax backward"); }
-
-    Tensor relu(Tensor x) { throw pending("relu"); }
-
-    Tensor reluBackward(Tensor dy, Tensor y) { throw pending("reluBackward"); }
-
-    CrossEntropyResult crossEntropy(Tensor logits, Tensor labels) { throw pending("crossEntropy"); }
-
-    Tensor crossEntropyBackward(Tensor gradLoss, CrossEntropyResult forward) { throw pending("crossEntropyBackward"); }
-
-    Tensor sgdStep(Tensor param, Tensor grad, Tensor buffer, SgdParams p) { throw pending("sgdStep"); }
 }

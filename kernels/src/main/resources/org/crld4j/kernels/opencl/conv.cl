@@ -31,6 +31,31 @@ inline float at4(GLOBAL const float* p, int off, int4 st, int a, int b, int c, i
     return p[off + a * st.x + b * st.y + c * st.z + d * st.w];
 }
 
+// -D EPILOGUE (forward only): eval-mode batch norm, then an optional residual, then an optional
+// ReLU applied to each output before it is stored, each step rounded exactly as the separate
+// kernels round it (bn_apply, binary add, relu), so the fused result equals theirs bit for bit.
+// stats is [2, K] as bn_eval_stats writes it (mean, then 1 / sqrt(var + eps)).
+#ifdef EPILOGUE
+#define EPILOGUE_PARAMS , GLOBAL const float* stats, int has_gamma, GLOBAL const float* gamma, int g_off, int g_st, \
+    int has_beta, GLOBAL const float* beta, int be_off, int be_st, int has_res, GLOBAL const float* res, int r_off, int4 rs, int relu
+#define EPILOGUE_APPLY(v, n, k, oy, ox) v = epilogue(v, n, k, oy, ox, ydim.x, stats, has_gamma, gamma, g_off, g_st, \
+    has_beta, beta, be_off, be_st, has_res, res, r_off, rs, relu)
+
+inline float epilogue(float v, int n, int k, int oy, int ox, int K, GLOBAL const float* stats,
+                      int has_gamma, GLOBAL const float* gamma, int g_off, int g_st, int has_beta, GLOBAL const float* beta, int be_off, int be_st,
+                      int has_res, GLOBAL const float* res, int r_off, int4 rs, int relu) {
+    v = (v - stats[k]) * stats[K + k];
+    if (has_gamma) v *= gamma[g_off + k * g_st];
+    if (has_beta) v += beta[be_off + k * be_st];
+    if (has_res) v = v + at4(res, r_off, rs, n, k, oy, ox);
+    if (relu) v = v > 0.0f ? v : (v == v ? 0.0f : v);
+    return v;
+}
+#else
+#define EPILOGUE_PARAMS
+#define EPILOGUE_APPLY(v, n, k, oy, ox)
+#endif
+
 #ifdef MODE
 
 #define RTM (TM / WPT)
@@ -83,7 +108,7 @@ KERNEL void conv_gemm(int4 xdim, int4 ydim,
                       GLOBAL const float* A, int a_off, int4 as,
                       GLOBAL const float* B, int b_off, int4 bs,
                       GLOBAL const float* bias, int bias_off, int bias_st, int has_bias,
-                      GLOBAL float* out, int splits, int chunk) {
+                      GLOBAL float* out, int splits, int chunk EPILOGUE_PARAMS) {
     LOCAL float As[TK][TM + 1];
     LOCAL float Bs[TK][TN + 1];
     const int tc = LOCAL_ID(0), tr = LOCAL_ID(1), lid = tr * RTN + tc;
@@ -133,6 +158,7 @@ KERNEL void conv_gemm(int4 xdim, int4 ydim,
             int ohw = ydim.y * ydim.z, k = g * kg + row;
             float v = acc[i][j];
             if (has_bias) v += bias[bias_off + k * bias_st];
+            EPILOGUE_APPLY(v, col / ohw, k, (col % ohw) / ydim.z, col % ydim.z);
             out[((col / ohw) * ydim.x + k) * ohw + col % ohw] = v;
 #elif MODE == CONV_DGRAD
             int hw = xdim.z * xdim.w;
@@ -162,7 +188,7 @@ KERNEL void dw_forward(int4 xdim, int4 ydim,
                        GLOBAL const float* x, int x_off, int4 xs,
                        GLOBAL const float* w, int w_off, int4 ws,
                        GLOBAL const float* bias, int bias_off, int bias_st, int has_bias,
-                       GLOBAL float* y) {
+                       GLOBAL float* y EPILOGUE_PARAMS) {
     int e = GLOBAL_ID(0), K = ydim.x, OH = ydim.y, OW = ydim.z, km = K / ydim.w;
     if (e >= xdim.x * K * OH * OW) return;
     int ox = e % OW, oy = (e / OW) % OH, k = (e / (OW * OH)) % K, n = e / (OW * OH * K), c = k / km;
@@ -177,6 +203,7 @@ KERNEL void dw_forward(int4 xdim, int4 ydim,
         }
     }
     if (has_bias) acc += bias[bias_off + k * bias_st];
+    EPILOGUE_APPLY(acc, n, k, oy, ox);
     y[e] = acc;
 }
 
