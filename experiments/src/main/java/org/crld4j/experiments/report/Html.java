@@ -34,7 +34,7 @@ final class Html {
             body { font: 14px/1.45 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #222; margin: 24px auto; max-width: 1180px; padding: 0 12px; }
             h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #ccc; }
             .note { color: #555; margin: 4px 0; }
-            table { border-collapse: collapse; margin: 8px 0; } th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
+            table { border-collapse: collapse; margin: 8px 0; } th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; white-space: nowrap; }
             th { background: #f2f2f2; } td.l, th.l { text-align: left; }
             .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: -1px; }
             .charts { display: flex; flex-wrap: wrap; gap: 12px; }

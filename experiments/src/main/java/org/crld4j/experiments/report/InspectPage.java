@@ -62,7 +62,7 @@ public final class InspectPage {
             .card h3 { font-size: 15px; margin: 0 0 6px; } .views { display: flex; gap: 8px; }
             .views figure { text-align: center; font-size: 12px; color: #555; }
             img.sample { image-rendering: pixelated; border: 1px solid #999; display: block; }
-            .card table { font-size: 12px; width: 100%; } .card td, .card th { padding: 1px 4px; }
+            .card table { font-size: 12px; width: 100%; } .card td, .card th { padding: 1px 4px; white-space: normal; }
             .hit { font-weight: bold; }
             """;
 

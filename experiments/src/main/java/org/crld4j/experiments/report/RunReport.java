@@ -199,7 +199,7 @@ public final class RunReport {
     private static String summary(List<RunLog> runs) {
         StringBuilder b = new StringBuilder("<h2>Summary</h2>\n<table>\n<tr><th class=\"l\">run</th><th class=\"l\">method</th><th class=\"l\">model</th>"
                 + "<th>epochs</th><th>best top-1 %</th><th>best at epoch</th><th>final top-1 %</th><th>final top-5 %</th><th>final train %</th>"
-                + "<th>time s</th><th>mean img/s</th><th class=\"l\">directory</th></tr>\n");
+                + "<th>time s</th><th>mean img/s</th></tr>\n");
         for (int i = 0; i < runs.size(); i++) {
             RunLog r = runs.get(i);
             double[] top1 = r.values("test_acc"), epochs = r.epochs();
@@ -213,9 +213,11 @@ public final class RunReport {
                     .append("</td><td>").append(best < 0 ? "-" : String.valueOf((int) epochs[best])).append("</td><td>").append(fmt(top1[last]))
                     .append("</td><td>").append(fmt(r.values("test_acc_top5")[last])).append("</td><td>").append(fmt(r.values("train_acc")[last]))
                     .append("</td><td>").append(fmt0(time)).append("</td><td>").append(fmt0(mean(r.values("images_per_s"))))
-                    .append("</td><td class=\"l\">").append(Html.esc(r.dir().toString())).append("</td></tr>\n");
+                    .append("</td></tr>\n");
         }
-        return b.append("</table>\n").toString();
+        b.append("</table>\n<p class=\"note\">Directories: ")
+                .append(String.join("; ", runs.stream().map(r -> Html.esc(r.name()) + " <code>" + Html.esc(r.dir().toString()) + "</code>").toList()));
+        return b.append(". Time: training and evaluation seconds, summed over the epochs.</p>\n").toString();
     }
 
     private static double sum(double[] v) { return java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).sum(); }
