@@ -44,7 +44,11 @@ class ReportPageTest {
         assertEquals(0, r.code(), r.out() + r.err());
         Path report = out.resolve("report.html");
         assertTrue(r.out().endsWith("report: " + report + "\n"), "the demo ends with the report's path:\n" + r.out());
-        assertTrue(r.out().contains("\nmodel                method    top-1 %   best %   seconds\n"), "the comparison table as before:\n" + r.out());
+        String table = r.out().substring(r.out().indexOf("\nmodel                method    top-1 %   best %   seconds\n") + 1);
+        List<String> rows = table.lines().toList();
+        assertEquals(7, rows.size(), "header, four rows, total, report; no progress line among them:\n" + table);
+        assertTrue(rows.get(1).startsWith("teacher resnet8") && rows.get(4).startsWith("student resnet8      crld") && rows.get(5).startsWith("total "),
+                table);
         String html = Files.readString(report);
         assertSelfContained(html);
         List<String> runs = List.of("teacher", "vanilla", "kd", "crld");

@@ -154,8 +154,9 @@ public final class InspectPage {
     }
 
     private static String figure(String caption, BufferedImage im, int sample) {
-        int side = Math.max(im.getWidth(), im.getHeight()), scale = side <= 48 ? 3 : 1; // small images enlarged, pixels kept sharp
-        int w = Math.min(im.getWidth() * scale, 160), h = Math.min(im.getHeight() * scale, 160);
+        int side = Math.max(im.getWidth(), im.getHeight());
+        double scale = side <= 48 ? 3 : Math.min(1, 160.0 / side); // small images enlarged (pixels kept sharp), large ones shrunk
+        int w = (int) Math.round(im.getWidth() * scale), h = (int) Math.round(im.getHeight() * scale);
         return "<figure><img class=\"sample\" alt=\"#" + sample + " " + caption + "\" width=\"" + w + "\" height=\"" + h + "\" src=\"" + dataUri(im)
                 + "\">" + caption + "</figure>";
     }
