@@ -100,8 +100,8 @@ class TrainerTest {
         for (var e : straight.entrySet()) assertArrayEquals(e.getValue().toArray(), resumed.get(e.getKey()).toArray(), e.getKey());
         List<String> log = Files.readAllLines(dir.resolve("a/log.jsonl"));
         List<String> resumedLog = Files.readAllLines(dir.resolve("b/log.jsonl"));
-        assertEquals(log.get(0).replaceAll("\"(images_per_s|seconds)\":[0-9.E-]+", ""),
-                resumedLog.get(0).replaceAll("\"(images_per_s|seconds)\":[0-9.E-]+", ""),
+        assertEquals(log.get(0).replaceAll("\"(images_per_s|seconds|eval_seconds)\":[0-9.E-]+", ""),
+                resumedLog.get(0).replaceAll("\"(images_per_s|seconds|eval_seconds)\":[0-9.E-]+", ""),
                 "the interrupted epoch's statistics continue across the resume");
         assertEquals(2, log.size());
         assertTrue(log.get(0).contains("\"loss_kd_wv\"") && log.get(0).contains("\"mask_w_rate\"") && log.get(0).contains("\"test_acc_top5\"")
@@ -140,6 +140,8 @@ class TrainerTest {
                 }
                 float full = DkdLoss.perSample(first.logits(), t, b.labels(), 4f).combined(1f, 8f).mean().item();
                 assertEquals(full / 20, ((Number) row.get("loss_kd")).doubleValue(), 1e-6, "DKD warm-up");
+                assertEquals(((Number) row.get("loss_kd")).doubleValue(),
+                        ((Number) row.get("dkd_tckd")).doubleValue() + ((Number) row.get("dkd_nckd")).doubleValue(), 1e-6, "DKD's logged parts");
             }
             for (String k : List.of("train_acc", "test_acc", "test_acc_top5"))
                 assertTrue(((Number) row.get(k)).doubleValue() >= 0 && ((Number) row.get(k)).doubleValue() <= 100, type + " " + k);

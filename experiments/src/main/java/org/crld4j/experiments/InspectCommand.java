@@ -1,24 +1,33 @@
 package org.crld4j.experiments;
 
 import org.crld4j.autograd.Autograd;
+import org.crld4j.autograd.Variable;
 import org.crld4j.crld.config.Config;
 import org.crld4j.crld.distill.Distiller;
 import org.crld4j.crld.loss.CrldConfig;
 import org.crld4j.crld.loss.CrldLoss;
 import org.crld4j.crld.train.DataSpec;
+import org.crld4j.experiments.report.InspectPage;
 import org.crld4j.nn.data.Dataset;
+import org.crld4j.nn.data.EmbeddedData;
+import org.crld4j.nn.data.Image;
 import org.crld4j.nn.data.Loader;
+import org.crld4j.nn.data.Pipeline;
 import org.crld4j.nn.models.Classifier;
+import org.crld4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * `crld inspect`: one batch laid open. Per sample: the teacher's confidence on each view, both
- * masks, the four KD terms and what each contributes; then the three losses and the total.
+ * masks, the four KD terms and what each contributes; then the three losses and the total. With
+ * {@code --html}, the same batch as a page to show in a lecture (see {@link InspectPage}).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show CRLD's masks and loss terms per sample for one batch.")
 final class InspectCommand implements Callable<Integer> {
@@ -28,6 +37,8 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--student", description = "Student weights (default: freshly initialised).") Path studentFile;
     @Option(names = "--student-model", description = "Student architecture; default DISTILLER.STUDENT.") String studentModel;
     @Option(names = "--batch", defaultValue = "8", description = "Samples to show (default ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the batch as a page: images, views, predictions, masks, the four pairs.")
+    Path html;
 
     @Override public Integer call() throws Exception {
         Config c = setup.config();
@@ -64,6 +75,24 @@ final class InspectCommand implements Callable<Integer> {
         System.out.printf("L_wv = mean(m_w * within)      = %.4f  x %.2f = %.4f%n", t.kdWithinView().item(), cc.wvWeight(), t.kdWithinView().item() * cc.wvWeight());
         System.out.printf("L_cv = mean(m_s * cross)       = %.4f  x %.2f = %.4f%n", t.kdCrossView().item(), cc.cvWeight(), t.kdCrossView().item() * cc.cvWeight());
         System.out.printf("total                                         = %.4f%n", t.total().item());
+        if (html != null) {
+            Tensor tw, ts;
+            try (var s = Autograd.noGrad()) { // the teacher's predictions, as terms() computed them (eval mode, same weights)
+                tw = teacher.forward(Variable.constant(b.weak())).data();
+                ts = teacher.forward(Variable.constant(b.strong())).data();
+            }
+            List<Image> originals = Arrays.stream(b.indices()).mapToObj(train::image).toList();
+            Pipeline weak = spec.weak();
+            InspectPage.write(html, new InspectPage.Batch(spec.toString(), originals, labels, b.weak(), b.strong(), weak.mean(), weak.std(),
+                    tw, ts, t, cc, classNames(spec, train.numClasses())));
+            System.out.printf("%npage: %s%n", html);
+        }
         return 0;
+    }
+
+    /** Fashion-MNIST's class names for the data that is Fashion-MNIST; elsewhere the report says "class N". */
+    private static String[] classNames(DataSpec spec, int classes) {
+        boolean fashion = (spec.kind().equals("embedded") || spec.kind().equals("idx")) && classes == EmbeddedData.FASHION_CLASSES.length;
+        return fashion ? EmbeddedData.FASHION_CLASSES : new String[0];
     }
 }

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** The {@code crld} command line. */
 @Command(name = "crld", mixinStandardHelpOptions = true, version = "crld4j 0.1.0",
         description = "Knowledge distillation with CRLD on the JVM.",
-        subcommands = {TrainCommand.class, DistillCommand.class, EvalCommand.class, InspectCommand.class, ExportCommand.class, ModelsCommand.class,
-                PresetsCommand.class, DevicesCommand.class, DemoCommand.class, BenchStepCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, DistillCommand.class, EvalCommand.class, InspectCommand.class, ReportCommand.class, ExportCommand.class,
+                ModelsCommand.class, PresetsCommand.class, DevicesCommand.class, DemoCommand.class, BenchStepCommand.class, SmokeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -4,6 +4,7 @@ import org.crld4j.crld.config.Config;
 import org.crld4j.crld.distill.Distiller;
 import org.crld4j.crld.train.DataSpec;
 import org.crld4j.crld.train.Trainer;
+import org.crld4j.experiments.report.RunReport;
 import org.crld4j.nn.data.Dataset;
 import org.crld4j.nn.models.Classifier;
 import picocli.CommandLine.Command;
@@ -13,13 +14,15 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * `crld train` (one model, e.g. a teacher) and `crld distill` share this runner. Ctrl-C (SIGINT)
  * or SIGTERM lets the current step finish, writes {@code latest.ckpt} with the epoch's running
  * statistics, and exits with 128 + the signal's number, as a shell reports a process a signal
- * ended (130 for Ctrl-C): scripts can tell "stopped, resumable" from "failed".
+ * ended (130 for Ctrl-C): scripts can tell "stopped, resumable" from "failed". After each epoch
+ * the run directory's {@code report.html} is redrawn from the log, so a long run can be watched.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train one model with cross-entropy (e.g. a teacher).",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {TrainCommand.EXIT_DONE, TrainCommand.EXIT_BAD_INPUT, TrainCommand.EXIT_DIVERGED,
@@ -64,11 +67,15 @@ class TrainCommand implements Callable<Integer> {
         System.out.printf("%s: student %s (%,d parameters)%s on %s (%d train / %d test images, %d classes) -> %s%n", d.name(),
                 c.str("DISTILLER.STUDENT"), student.numParameters(), teacher == null ? "" : ", teacher " + c.str("DISTILLER.TEACHER"),
                 spec, train.size(), test.size(), train.numClasses(), dir);
-        Trainer t = new Trainer(c, d, spec, train, test, dir, System.out);
+        int epochs = c.integer("SOLVER.EPOCHS");
+        Path report = dir.resolve("report.html");
+        Trainer t = new Trainer(c, d, spec, train, test, dir, System.out)
+                .afterEachEpoch((epoch, runDir) -> RunReport.refresh(List.of(runDir), report, epoch < epochs, System.err));
         Thread hook = t.installInterruptHandler();
         try {
             Trainer.Result r = t.fit(resume);
-            System.out.printf("done in %.1f s; best top-1 %.2f%%, last %.2f%%; logs and checkpoints in %s%n", r.seconds(), r.bestTop1(), r.lastTop1(), dir);
+            System.out.printf("done in %.1f s; best top-1 %.2f%%, last %.2f%%; logs, checkpoints and report.html in %s%n", r.seconds(), r.bestTop1(),
+                    r.lastTop1(), dir);
             return 0;
         } catch (Trainer.DivergedException e) {
             System.err.println(e.getMessage());

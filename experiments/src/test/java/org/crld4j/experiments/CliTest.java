@@ -84,6 +84,7 @@ class CliTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("crld: student resnet8x4") && r.out().contains("best_acc"), r.out());
         assertTrue(Files.exists(dir.resolve("run/latest.ckpt")));
+        assertTrue(Files.readString(dir.resolve("run/report.html")).contains("<h1>crld4j run report: run</h1>"), "the run's report, redrawn after each epoch");
         Run e = crld("eval", "-m", "resnet8x4", "-c", dir.resolve("run/best.ckpt").toString(), "-d", "cifar100:" + data);
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("top-1"), e.out());

@@ -117,7 +117,7 @@ public abstract class Distiller {
         }
     }
 
-    /** DKD: ce_weight * CE + min(epoch / warmup, 1) * mean(alpha TCKD + beta NCKD). */
+    /** DKD: ce_weight * CE + min(epoch / warmup, 1) * mean(alpha TCKD + beta NCKD); the two parts are logged as metrics. */
     public static final class Dkd extends Distiller {
         private final float ceWeight, alpha, beta, temperature;
         private final int warmup;
@@ -136,10 +136,14 @@ public abstract class Distiller {
             Variable logits = student.forward(Variable.constant(weak));
             Variable s = ls ? LogitStandardization.apply(logits) : logits;
             DkdLoss.Parts p = DkdLoss.perSample(s, ls ? LogitStandardization.apply(t) : t, labels, temperature);
+            float w = DkdLoss.warmup(epoch, warmup);
             Map<String, Variable> terms = new LinkedHashMap<>();
             terms.put("loss_ce", F.crossEntropy(logits, labels).mul(ceWeight));
-            terms.put("loss_kd", p.combined(alpha, beta).mean().mul(DkdLoss.warmup(epoch, warmup)));
-            return sum(terms, logits, new LinkedHashMap<>());
+            terms.put("loss_kd", p.combined(alpha, beta).mean().mul(w));
+            Map<String, Object> parts = new LinkedHashMap<>(); // loss_kd's two parts, weighted as in it: they add up to loss_kd
+            parts.put("dkd_tckd", (double) p.tckd().data().mean().item() * alpha * w);
+            parts.put("dkd_nckd", (double) p.nckd().data().mean().item() * beta * w);
+            return sum(terms, logits, parts);
         }
     }
 

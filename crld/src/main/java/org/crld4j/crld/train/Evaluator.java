@@ -17,6 +17,11 @@ public final class Evaluator {
     public record Result(double top1, double top5, double loss, int samples) {}
 
     public static Result evaluate(Classifier model, Dataset data, Pipeline pipeline, int batchSize, int workers) {
+        return evaluate(model, data, pipeline, batchSize, workers, null);
+    }
+
+    /** {@link #evaluate(Classifier, Dataset, Pipeline, int, int)}, telling {@code progress} (if not null) after each batch. */
+    static Result evaluate(Classifier model, Dataset data, Pipeline pipeline, int batchSize, int workers, Progress progress) {
         model.eval();
         Device device = model.device();
         long correct1 = 0, correct5 = 0;
@@ -34,6 +39,7 @@ public final class Evaluator {
                 correct1 += c[0];
                 correct5 += c[1];
                 n += b.size();
+                if (progress != null) progress.update(batch, Float.NaN, n);
             }
         }
         return new Result(100.0 * correct1 / n, 100.0 * correct5 / n, lossSum / n, n);

@@ -57,6 +57,11 @@ public final class Trainer {
     private final LrSchedule schedule;
     private volatile boolean stopRequested;
     private final CountDownLatch saved = new CountDownLatch(1);
+    private EpochListener afterEpoch = (epoch, dir) -> {};
+
+    /** Told when an epoch's log line and checkpoints are on disk (e.g. to redraw the run's report). */
+    @FunctionalInterface
+    public interface EpochListener { void epochDone(int epoch, Path runDir) throws IOException; }
 
     public Trainer(Config cfg, Distiller distiller, DataSpec data, Dataset train, Dataset test, Path runDir, PrintStream out) {
         this.cfg = cfg;
@@ -75,6 +80,12 @@ public final class Trainer {
     }
 
     public Path runDir() { return runDir; }
+
+    /** Calls {@code listener} after each epoch, once its log line and checkpoints are written. */
+    public Trainer afterEachEpoch(EpochListener listener) {
+        this.afterEpoch = listener;
+        return this;
+    }
 
     /** Asks the loop to checkpoint and stop after the current step (what Ctrl-C does). */
     public void requestStop() { stopRequested = true; }
@@ -129,14 +140,14 @@ public final class Trainer {
         int batch = cfg.integer("SOLVER.BATCH_SIZE"), maxSteps = cfg.integer("SOLVER.MAX_STEPS_PER_EPOCH");
         int workers = cfg.integer("DATASET.NUM_WORKERS");
         long t0 = System.nanoTime();
-        double last = 0;
+        double last = 0, lastEvalSeconds = 0; // the evaluation's duration, for the run's ETA
         Device device = distiller.student().device();
         try (Loader loader = new Loader(train, data.weak(), distiller.twoViews() ? data.strong() : null, batch, true, seed, workers)) {
             int stepsPerEpoch = maxSteps > 0 ? Math.min(maxSteps, loader.batchesPerEpoch()) : loader.batchesPerEpoch();
             for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                 float lr = (float) schedule.lr(epoch);
                 sgd.setLr(lr);
-                Progress progress = new Progress(out, epoch, epochs, stepsPerEpoch);
+                Progress progress = Progress.training(out, epoch, epochs, stepsPerEpoch, lastEvalSeconds);
                 Map<String, Double> sums = new LinkedHashMap<>();
                 Map<String, long[]> histograms = new LinkedHashMap<>();
                 long hits = 0, seen = 0;
@@ -194,8 +205,12 @@ public final class Trainer {
                 }
                 progress.finish();
                 double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                Evaluator.Result r = Evaluator.evaluate(distiller.student(), test, data.testPipeline(),
-                        cfg.integer("DATASET.TEST.BATCH_SIZE"), workers);
+                long evalStart = System.nanoTime();
+                int testBatch = cfg.integer("DATASET.TEST.BATCH_SIZE");
+                Progress evalProgress = Progress.evaluation(out, epoch, epochs, (test.size() + testBatch - 1) / testBatch, trainSeconds);
+                Evaluator.Result r = Evaluator.evaluate(distiller.student(), test, data.testPipeline(), testBatch, workers, evalProgress);
+                evalProgress.finish();
+                lastEvalSeconds = (System.nanoTime() - evalStart) / 1e9;
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("epoch", epoch);
                 row.put("lr", schedule.lr(epoch));
@@ -207,6 +222,7 @@ public final class Trainer {
                 row.put("test_loss", r.loss());
                 row.put("images_per_s", seen / trainSeconds);
                 row.put("seconds", trainSeconds);
+                row.put("eval_seconds", lastEvalSeconds);
                 log.add(row);
                 appendLogs(row);
                 last = r.top1();
@@ -217,6 +233,8 @@ public final class Trainer {
                 out.printf("epoch %d/%d  lr %.5g  train_loss %.4f  train_acc %.2f  test_acc %.2f  top5 %.2f  test_loss %.4f  %.0f img/s%n",
                         epoch, epochs, lr, (Double) row.get("train_loss"), (Double) row.get("train_acc"), r.top1(), r.top5(), r.loss(),
                         (Double) row.get("images_per_s"));
+                out.flush();
+                afterEpoch.epochDone(epoch, runDir);
             }
         } finally {
             saved.countDown();
