@@ -1299,7 +1299,6 @@ class BackendConformanceTest {
         ops.put("a.matmul(b.t())", () -> a.matmul(b.t()));
         ops.put("cat(a, b)", () -> Tensor.cat(List.of(a, b), 0));
         ops.put("where(a > 0, a, b)", () -> Tensor.where(a.gt(0f), a, b));
-        ops.put("a.copyFrom(b)", () -> a.copyFrom(b));
         ops.put("a.addInPlace(b, 2)", () -> a.addInPlace(b, 2f));
         ops.put("a.mulInPlace(b)", () -> a.mulInPlace(b));
         ops.put("a.gather(0, fake index)", () -> a.gather(0, idxFake));
@@ -1310,6 +1309,8 @@ class BackendConformanceTest {
             assertTrue(x.getMessage().contains("cpu") && x.getMessage().contains("fake:0"), e.getKey() + ": " + x.getMessage());
         }
         assertArrayEquals(before, a.toArray(), "a failed in-place op must leave its target as it was");
+        a.copyFrom(b); // copy_ is the one op that moves across devices, as PyTorch's does
+        assertArrayEquals(b.toArray(), a.toArray(), "copyFrom across cpu and fake:0");
     }
 
     @Test

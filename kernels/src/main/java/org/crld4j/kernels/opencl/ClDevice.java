@@ -81,6 +81,8 @@ public final class ClDevice implements Device {
 
     BufferPool pool() { return pool; }
 
+    cl_context context() { return context; }
+
     /** The work-group size of 1-D kernels on this device: 256, or the device's maximum if smaller (a power of two). */
     public int localSize() { return localSize; }
 

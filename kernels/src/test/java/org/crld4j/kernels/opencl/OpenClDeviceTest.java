@@ -9,6 +9,9 @@ import org.crld4j.tensor.Tensor;
 import org.crld4j.testing.Requirements;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The OpenCL device plumbing: discovery, storage, transfers and their counter, the pool, programs, errors. */
@@ -98,8 +101,20 @@ class OpenClDeviceTest {
     @Test
     void askingForMoreThanTheDeviceHoldsNamesDeviceAndBytes() {
         ClDevice d = device();
-        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class, () -> d.allocate(Integer.MAX_VALUE, false));
-        assertTrue(e.getMessage().contains(d.name()) && e.getMessage().contains("GiB"), e.getMessage());
+        // PoCL sizes its "global memory" from the host's free RAM: a pool over the device's own
+        // context with a small budget makes "full" the same on every machine.
+        BufferPool small = new BufferPool(d.name(), d.context(), 1 << 20, 1 << 19);
+        DeviceOutOfMemoryException tooBig = assertThrows(DeviceOutOfMemoryException.class, () -> small.acquire(600 << 10));
+        assertTrue(tooBig.getMessage().contains(d.name()) && tooBig.getMessage().contains("in one allocation"), tooBig.getMessage());
+        List<BufferPool.Buffer> held = new ArrayList<>();
+        held.add(small.acquire(400 << 10));
+        held.add(small.acquire(400 << 10));
+        DeviceOutOfMemoryException full = assertThrows(DeviceOutOfMemoryException.class, () -> small.acquire(400 << 10));
+        assertTrue(full.getMessage().contains(d.name()) && full.getMessage().contains("400.0 KiB asked for")
+                && full.getMessage().contains("896.0 KiB in use"), full.getMessage()); // two buffers of the 448 KiB size class
+        for (BufferPool.Buffer b : held) small.release(b);
+        assertNotNull(small.acquire(400 << 10), "the pool serves again once buffers come back");
+        small.releaseFree();
         assertNotNull(d.allocate(16, true), "the device still works after the refusal");
     }
 
