@@ -40,6 +40,7 @@ final class Setup {
         Config c = preset != null ? Presets.config(preset) : new Config();
         if (config != null) c.load(config);
         for (String o : overrides) c.set(o);
+        if (c.ignoredSummary() != null) System.out.println(c.ignoredSummary());
         if (threads != null) org.crld4j.tensor.Backends.host().setThreads(threads);
         return c;
     }

@@ -197,6 +197,7 @@ class CliTest {
         assertTrue(models.out().contains("resnet8x4") && models.out().contains("1,233,540"), models.out());
         Run presets = crld("presets");
         assertTrue(presets.out().contains("cifar100/wrn40_2_mv2") && presets.out().contains("imagenet/r34_r18"), presets.out());
+        assertTrue(presets.out().contains("cifar100/dkd/res56_res20") && presets.out().contains("imagenet/r50_mv1/dkd"), presets.out());
         Path teacher = teacherPth("resnet8", 10);
         Run inspect = crld("inspect", "--teacher", teacher.toString(), "--teacher-model", "resnet8", "--student-model", "resnet8",
                 "--batch", "4", "--set", "CRLD.TAU_W=0.05");
