@@ -3,6 +3,7 @@ package org.crld4j.experiments;
 import org.crld4j.crld.config.Config;
 import org.crld4j.crld.config.Presets;
 import org.crld4j.crld.train.DataSpec;
+import org.crld4j.crld.train.TrainerChecks;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.tensor.Rng;
@@ -46,6 +47,18 @@ final class Setup {
     }
 
     DataSpec dataSpec() throws IOException { return data(data); }
+
+    /**
+     * Before any data is read: SOLVER.TRAINER follows the method the command runs (logged when that
+     * changes it), then TrainerChecks refuses an optimiser, trainer or data set crld4j lacks, and a
+     * configuration for one data set used with --data of another.
+     */
+    void check(Config c, DataSpec spec) {
+        String was = TrainerChecks.useTrainerOf(c);
+        if (was != null)
+            System.out.println("SOLVER.TRAINER " + was + " -> " + c.str("SOLVER.TRAINER") + " (the trainer DISTILLER.TYPE " + c.str("DISTILLER.TYPE") + " needs)");
+        TrainerChecks.check(c, spec, preset != null ? "preset " + preset : config != null ? "configuration " + config : "the configuration");
+    }
 
     Path runDir(Config c) {
         if (out != null) return out;

@@ -50,9 +50,13 @@ class TrainCommand implements Callable<Integer> {
 
     Classifier teacher(Config c, int classes) throws Exception { return null; }
 
+    /** What the start line calls the trained network: `crld train` trains a model, `crld distill` a student. */
+    String role() { return "model"; }
+
     @Override public Integer call() throws Exception {
         Config c = configure(setup.config());
         DataSpec spec = setup.dataSpec();
+        setup.check(c, spec);
         Path dir = setup.runDir(c);
         if (resume && !Files.isRegularFile(dir.resolve("latest.ckpt")))
             throw new IOException("--resume: no latest.ckpt in " + dir + " (nothing to resume; run without --resume to start)");
@@ -61,10 +65,10 @@ class TrainCommand implements Callable<Integer> {
         student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
         Classifier teacher = teacher(c, train.numClasses());
         Distiller d = Distiller.create(c, student, teacher);
-        System.out.printf("%s: student %s (%,d parameters)%s on %s (%d train / %d test images, %d classes) -> %s%n", d.name(),
-                c.str("DISTILLER.STUDENT"), student.numParameters(), teacher == null ? "" : ", teacher " + c.str("DISTILLER.TEACHER"),
-                spec, train.size(), test.size(), train.numClasses(), dir);
         Trainer t = new Trainer(c, d, spec, train, test, dir, System.out);
+        System.out.printf("%s: %s %s (%,d parameters)%s on %s (%d train / %d test images, %d classes) -> %s%n", d.name(), role(),
+                c.str("DISTILLER.STUDENT"), student.numParameters(), teacher == null ? "" : ", teacher " + c.str("DISTILLER.TEACHER"),
+                spec, t.trainSize(), test.size(), train.numClasses(), dir); // trainSize: after DATASET.LABEL_FRACTION
         Thread hook = t.installInterruptHandler();
         try {
             Trainer.Result r = t.fit(resume);

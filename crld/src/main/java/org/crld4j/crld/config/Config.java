@@ -38,7 +38,7 @@ public final class Config {
         put("DISTILLER.TYPE", "NONE");           // NONE (vanilla), KD, DKD, CRLD, CRLD_DKD
         put("DISTILLER.TEACHER", "ResNet50");
         put("DISTILLER.STUDENT", "resnet32");
-        put("DATASET.TYPE", "cifar100");
+        put("DATASET.TYPE", "");                 // ours: "" = the data set --data names (mdistiller's default is cifar100)
         put("DATASET.NUM_WORKERS", 2L);
         put("DATASET.TEST.BATCH_SIZE", 64L);
         put("DATASET.LABEL_FRACTION", 1.0);      // ours: label-scarcity study
