@@ -465,6 +465,33 @@ class PresetsYamlTest {
               WV_WEIGHT: 4.0
               CV_WEIGHT: 1.0""";
 
+    // scx-822/CRLD-main configs/tinyimagenet200/crld/vit_resnet18.yaml
+    private static final String TINY_VIT_RESNET18 = """
+            EXPERIMENT:
+              NAME: ""
+              TAG: "crld,vit,res18"
+              PROJECT: "tinyimagenet200_baselines"
+            DATASET:
+              TYPE: "tinyimagenet200_384"
+              NUM_WORKERS: 16
+            DISTILLER:
+              TYPE: "CRLD"
+              TEACHER: "vit"
+              STUDENT: "ResNet18"
+            SOLVER:
+              BATCH_SIZE: 32
+              EPOCHS: 100
+              LR: 0.025
+              LR_DECAY_STAGES: [30, 60, 90]
+              LR_DECAY_RATE: 0.1
+              WEIGHT_DECAY: 0.0005
+              MOMENTUM: 0.9
+              TYPE: "SGD"
+              TRAINER: "crld"
+            CRLD:
+              TEMPERATURE: 2.0
+            """;
+
     // scx-822/CRLD-main configs/imagenet/r34_r18/crld.yaml
     private static final String IMAGENET_R34_R18 = """
             EXPERIMENT:
@@ -860,6 +887,7 @@ class PresetsYamlTest {
             new Released("cifar100/vgg13_mv2", CRLD, "configs/cifar100/crld/vgg13_mv2.yaml", 327, CIFAR_VGG13_MV2),
             new Released("cifar100/wrn40_2_mv2", CRLD, "configs/cifar100/crld/wrn40_2_mv2.yaml", 332, CIFAR_WRN40_2_MV2),
             new Released("tinyimagenet200/res32x4_res8x4", CRLD, "configs/tinyimagenet200/crld/res32x4_res8x4.yaml", 451, TINY_RES32X4_RES8X4),
+            new Released("tinyimagenet200/vit_resnet18", CRLD, "configs/tinyimagenet200/crld/vit_resnet18.yaml", 408, TINY_VIT_RESNET18),
             new Released("imagenet/r34_r18", CRLD, "configs/imagenet/r34_r18/crld.yaml", 450, IMAGENET_R34_R18),
             new Released("imagenet/r50_mv1", CRLD, "configs/imagenet/r50_mv1/crld.yaml", 444, IMAGENET_R50_MV1),
             new Released("cifar100/dkd/res56_res20", MDISTILLER, "configs/cifar100/dkd/res56_res20.yaml", 325, DKD_CIFAR_RES56_RES20),
@@ -898,7 +926,8 @@ class PresetsYamlTest {
      * them up in imagenet_model_dict when DATASET.TYPE is "imagenet", while crld4j's ModelZoo has one
      * namespace, in which ResNet18/34/50 are the CIFAR ResNetV2 models, so its ImageNet networks are
      * "imagenet_...". Tiny-ImageNet: crld4j names datasets as --data does ("tiny-imagenet:<dir>");
-     * DATASET.TYPE only labels the run (the data comes from --data).
+     * tinyimagenet200_384 keeps its name (it selects the 384-pixel views). The ViT teacher: CRLD's
+     * tools/train_crld.py builds timm's create_model('vit_large_patch16_384') when TEACHER is "vit".
      */
     private static Object crld4jName(String key, Object released, String datasetType) {
         if ((key.equals("DISTILLER.TEACHER") || key.equals("DISTILLER.STUDENT")) && datasetType.equals("imagenet")) {
@@ -907,6 +936,7 @@ class PresetsYamlTest {
             return renamed;
         }
         if (key.equals("DATASET.TYPE") && released.equals("tinyimagenet200")) return "tiny-imagenet";
+        if (key.equals("DISTILLER.TEACHER") && released.equals("vit")) return "vit_large_patch16_384"; // what train_crld.py builds for "vit"
         return released;
     }
 

@@ -238,6 +238,14 @@ class TrainerTest {
         assertEquals("preset tinyimagenet200/res32x4_res8x4 is for DATASET.TYPE tiny-imagenet (--data tiny-imagenet:<dir>), but --data names "
                 + "cifar100:/data/cifar; pass the matching --data or --set DATASET.TYPE=cifar100", e.getMessage());
         TrainerChecks.check(tiny, DataSpec.parse("tiny-imagenet:/data/tiny"), "preset"); // the matching data set passes
+        Config vit = org.crld4j.crld.config.Presets.config("tinyimagenet200/vit_resnet18");
+        TrainerChecks.check(vit, DataSpec.parse("tiny-imagenet:/data/tiny"), "preset tinyimagenet200/vit_resnet18");
+        DataSpec at384 = DataSpec.parse("tiny-imagenet:/data/tiny").forDatasetType(vit.str("DATASET.TYPE"));
+        assertTrue(at384.resized384(), "tinyimagenet200_384 selects the 384-pixel views");
+        org.crld4j.nn.data.Image im = org.crld4j.nn.data.Image.blank(64, 64, 3);
+        for (var p : List.of(at384.weak(), at384.strong(), at384.testPipeline()))
+            assertEquals(384, p.transform().apply(im, new Rng(1)).height(), "Resize(384, BICUBIC) first");
+        assertEquals(64, DataSpec.parse("tiny-imagenet:/data/tiny").forDatasetType("tinyimagenet200").weak().transform().apply(im, new Rng(1)).height());
         Config dkd = config("DKD", 1);
         dkd.set("SOLVER.TRAINER", "crld");
         assertEquals("crld", TrainerChecks.useTrainerOf(dkd), "the CLI's method choice sets the trainer it needs");

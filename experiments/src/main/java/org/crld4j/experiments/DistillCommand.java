@@ -38,7 +38,7 @@ final class DistillCommand extends TrainCommand {
             default -> throw new IllegalArgumentException("unknown --method '" + method + "' (crld, kd, dkd, crld_dkd, vanilla)");
         });
         org.crld4j.crld.distill.Distiller.crldConfig(c); // thresholds and temperature checked before any data is read
-        Setup.model(c.str("DISTILLER.TEACHER"), 10, 0);
+        org.crld4j.nn.models.ModelZoo.require(c.str("DISTILLER.TEACHER"));
         return c;
     }
 

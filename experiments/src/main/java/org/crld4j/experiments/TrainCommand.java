@@ -60,9 +60,9 @@ class TrainCommand implements Callable<Integer> {
         Path dir = setup.runDir(c);
         if (resume && !Files.isRegularFile(dir.resolve("latest.ckpt")))
             throw new IOException("--resume: no latest.ckpt in " + dir + " (nothing to resume; run without --resume to start)");
-        Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), 10, 0); // validates the name before reading data
+        org.crld4j.nn.models.ModelZoo.require(c.str("DISTILLER.STUDENT")); // before reading data
         Dataset train = spec.train(), test = spec.test();
-        student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
+        Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
         Classifier teacher = teacher(c, train.numClasses());
         Distiller d = Distiller.create(c, student, teacher);
         Trainer t = new Trainer(c, d, spec, train, test, dir, System.out);

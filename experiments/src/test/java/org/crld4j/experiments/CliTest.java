@@ -232,9 +232,12 @@ class CliTest {
                 distillHelp.out());
         Run models = crld("models");
         assertTrue(models.out().contains("resnet8x4") && models.out().contains("1,233,540"), models.out());
+        assertTrue(models.out().contains("vit_large_patch16_384     304,715,752  384x384, 1000 classes")
+                && models.out().contains("vit_base_patch16_224"), models.out());
         Run presets = crld("presets");
         assertTrue(presets.out().contains("cifar100/wrn40_2_mv2") && presets.out().contains("imagenet/r34_r18"), presets.out());
         assertTrue(presets.out().contains("cifar100/dkd/res56_res20") && presets.out().contains("imagenet/r50_mv1/dkd"), presets.out());
+        assertTrue(presets.out().contains("tinyimagenet200/vit_resnet18") && presets.out().contains("vit_large_patch16_384"), presets.out());
         Path teacher = teacherPth("resnet8", 10);
         Run inspect = crld("inspect", "--teacher", teacher.toString(), "--teacher-model", "resnet8", "--student-model", "resnet8",
                 "--batch", "4", "--set", "CRLD.TAU_W=0.05");

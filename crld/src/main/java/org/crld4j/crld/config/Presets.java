@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The released CRLD configurations (method brief section 2): the twelve CIFAR-100 pairs, the
- * Tiny-ImageNet resnet32x4 -> resnet8x4 pair and the two ImageNet pairs; and mdistiller's DKD
+ * Tiny-ImageNet resnet32x4 -> resnet8x4 and ViT-L/16@384 -> ResNet18 pairs and the two ImageNet pairs; and mdistiller's DKD
  * configurations (configs/cifar100/dkd/*.yaml, configs/imagenet/{r34_r18,r50_mv1}/dkd.yaml), named after their
  * files ("cifar100/dkd/res56_res20", "imagenet/r34_r18/dkd"), so that the DKD baselines run with
  * their published per-pair beta, learning rate and ImageNet settings. Each preset is a set of
@@ -15,7 +15,8 @@ import java.util.Map;
  * <li>EXPERIMENT.NAME names the run directory (the YAML files leave it empty, so mdistiller names
  *     runs by PROJECT/TAG, and both ImageNet files carry the tag "CRLD,res34,res18");</li>
  * <li>ImageNet models have crld4j's zoo names (imagenet_resnet34, ...: in the one zoo namespace
- *     "ResNet34" is the CIFAR ResNetV2) and Tiny-ImageNet is "tiny-imagenet" as in --data;</li>
+ *     "ResNet34" is the CIFAR ResNetV2), Tiny-ImageNet is "tiny-imagenet" as in --data, and the
+ *     ViT teacher "vit" is timm's name for the model train_crld.py builds, vit_large_patch16_384;</li>
  * <li>imagenet/r34_r18 takes batch 512 and 32 workers, the values in its YAML's own comments
  *     ("BATCH_SIZE: 64 # 512", "NUM_WORKERS: 4 # 32": 64 and 4 are a local edit of that copy).</li>
  * </ul>
@@ -99,6 +100,25 @@ public final class Presets {
         tiny.put("CRLD.WV_WEIGHT", 4.0);
         tiny.put("CRLD.CV_WEIGHT", 1.0);
         PRESETS.put("tinyimagenet200/res32x4_res8x4", tiny);
+
+        // the ViT-L/16@384 teacher (train_crld.py builds timm's vit_large_patch16_384 for TEACHER "vit") -> ResNet18 at 384 pixels
+        Map<String, Object> vit = new LinkedHashMap<>();
+        vit.put("EXPERIMENT.NAME", "tinyimagenet200/crld/vit_resnet18");
+        vit.put("EXPERIMENT.TAG", "crld,vit,res18");
+        vit.put("EXPERIMENT.PROJECT", "tinyimagenet200_baselines");
+        vit.put("DATASET.TYPE", "tinyimagenet200_384");
+        vit.put("DATASET.NUM_WORKERS", 16L);
+        vit.put("DISTILLER.TYPE", "CRLD");
+        vit.put("DISTILLER.TEACHER", "vit_large_patch16_384");
+        vit.put("DISTILLER.STUDENT", "ResNet18");
+        vit.put("SOLVER.BATCH_SIZE", 32L);
+        vit.put("SOLVER.EPOCHS", 100L);
+        vit.put("SOLVER.LR", 0.025);
+        vit.put("SOLVER.LR_DECAY_STAGES", java.util.List.of(30L, 60L, 90L));
+        vit.put("SOLVER.WEIGHT_DECAY", 0.0005);
+        vit.put("SOLVER.TRAINER", "crld");
+        vit.put("CRLD.TEMPERATURE", 2.0);
+        PRESETS.put("tinyimagenet200/vit_resnet18", vit);
 
         for (String[] p : new String[][] {{"r34_r18", "imagenet_resnet34", "imagenet_resnet18"}, {"r50_mv1", "imagenet_resnet50", "imagenet_mobilenetv1"}}) {
             // r50_mv1's YAML carries the tag "CRLD,res34,res18" too (a copy-paste slip there; only a label here)

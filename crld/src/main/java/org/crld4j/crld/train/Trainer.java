@@ -61,7 +61,7 @@ public final class Trainer {
         TrainerChecks.check(cfg, data, "the configuration");
         this.cfg = cfg;
         this.distiller = distiller;
-        this.data = data;
+        this.data = data.forDatasetType(cfg.str("DATASET.TYPE")); // tinyimagenet200_384: the 384-pixel views
         double fraction = cfg.num("DATASET.LABEL_FRACTION");
         this.train = fraction < 1.0 ? Subsets.classBalancedFraction(train, fraction, cfg.longValue("EXPERIMENT.SEED")) : train;
         this.test = test;

@@ -20,11 +20,12 @@ public final class TrainerChecks {
 
     /**
      * DATASET.TYPE's values, each to the --data kind it needs ("" follows --data). mdistiller's and
-     * CRLD's spellings are accepted as they are (tinyimagenet200 is --data tiny-imagenet).
+     * CRLD's spellings are accepted as they are (tinyimagenet200 is --data tiny-imagenet;
+     * tinyimagenet200_384 is Tiny-ImageNet resized to 384, see DataSpec#forDatasetType).
      */
     private static final Map<String, String> DATA_KIND = Map.of(
             "cifar100", "cifar100", "cifar10", "cifar10", "tiny-imagenet", "tiny-imagenet", "tinyimagenet200", "tiny-imagenet",
-            "imagenet", "imagenet", "embedded", "embedded", "idx", "idx");
+            "tinyimagenet200_384", "tiny-imagenet", "imagenet", "imagenet", "embedded", "embedded", "idx", "idx");
 
     /** The trainer a distiller needs: CRLD's two-view loop for CRLD and CRLD_DKD, mdistiller's base loop otherwise. */
     public static String trainerFor(String distillerType) {

@@ -51,10 +51,15 @@ public final class ModelZoo {
 
     public static boolean has(String name) { return MODELS.containsKey(name); }
 
+    /** Fails for an unknown name, listing the known ones; builds nothing (a ViT-L is 1.2 GB). */
+    public static void require(String name) {
+        if (!MODELS.containsKey(name)) throw new IllegalArgumentException("unknown model '" + name + "'; known models: " + String.join(", ", MODELS.keySet()));
+    }
+
     /** Builds a freshly initialised model; unknown names fail listing the known ones. */
     public static Classifier create(String name, int numClasses, Rng rng) {
+        require(name);
         var f = MODELS.get(name);
-        if (f == null) throw new IllegalArgumentException("unknown model '" + name + "'; known models: " + String.join(", ", MODELS.keySet()));
         if (numClasses < 1) throw new IllegalArgumentException("model " + name + ": number of classes must be positive, got " + numClasses);
         return f.apply(numClasses, rng);
     }
