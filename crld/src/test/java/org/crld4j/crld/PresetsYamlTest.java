@@ -1075,6 +1075,13 @@ class PresetsYamlTest {
         assertTrue(c.ignoredSummary().contains("LOG.TENSORBOARD_FREQ") && c.ignoredSummary().contains(file.toString()), c.ignoredSummary());
         assertEquals(10, c.integer("LOG.SAVE_CHECKPOINT_FREQ"));
         assertEquals(0.5, c.num("DKD.BETA"));
+        assertEquals(List.of("DISTILLER.TEACHER ResNet34 -> imagenet_resnet34 (mdistiller's ImageNet model for DATASET.TYPE imagenet)",
+                "DISTILLER.STUDENT ResNet18 -> imagenet_resnet18 (mdistiller's ImageNet model for DATASET.TYPE imagenet)"),
+                org.crld4j.crld.train.TrainerChecks.useImagenetModelNames(c));
+        Map<String, Object> loaded = c.asMap(), preset = Presets.config("imagenet/r34_r18/dkd").asMap();
+        loaded.remove("EXPERIMENT.NAME"); // the preset names its run directory (see runName)
+        preset.remove("EXPERIMENT.NAME");
+        assertEquals(preset, loaded, "the file loaded is the preset");
         assertEquals(null, new Config().ignoredSummary(), "nothing ignored, no log line");
         java.nio.file.Files.writeString(file, DKD_IMAGENET_R34_R18.replace("TENSORBOARD_FREQ", "TENSORBORD_FREQ"));
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> new Config().load(file));

@@ -49,11 +49,12 @@ final class Setup {
     DataSpec dataSpec() throws IOException { return data(data); }
 
     /**
-     * Before any data is read: SOLVER.TRAINER follows the method the command runs (logged when that
-     * changes it), then TrainerChecks refuses an optimiser, trainer or data set crld4j lacks, and a
+     * Before any data is read: mdistiller's ImageNet model names become crld4j's, SOLVER.TRAINER
+     * follows the method the command runs (both logged when they change something), then TrainerChecks refuses an optimiser, trainer or data set crld4j lacks, and a
      * configuration for one data set used with --data of another.
      */
     void check(Config c, DataSpec spec) {
+        TrainerChecks.useImagenetModelNames(c).forEach(System.out::println);
         String was = TrainerChecks.useTrainerOf(c);
         if (was != null)
             System.out.println("SOLVER.TRAINER " + was + " -> " + c.str("SOLVER.TRAINER") + " (the trainer DISTILLER.TYPE " + c.str("DISTILLER.TYPE") + " needs)");

@@ -2,6 +2,8 @@ package org.crld4j.crld.train;
 
 import org.crld4j.crld.config.Config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,27 @@ public final class TrainerChecks {
     public static String trainerFor(String distillerType) {
         String t = distillerType.toUpperCase(Locale.ROOT);
         return t.equals("CRLD") || t.equals("CRLD_DKD") ? "crld" : "base";
+    }
+
+    /** mdistiller's imagenet_model_dict names to crld4j's (in crld4j's one namespace ResNet18/34/50 are the CIFAR ResNetV2). */
+    private static final Map<String, String> IMAGENET_MODELS = Map.of("ResNet18", "imagenet_resnet18", "ResNet34", "imagenet_resnet34",
+            "ResNet50", "imagenet_resnet50", "MobileNetV1", "imagenet_mobilenetv1");
+
+    /**
+     * With DATASET.TYPE imagenet, mdistiller builds DISTILLER.TEACHER and STUDENT from its ImageNet
+     * models: renames its names there to crld4j's, so that its own ImageNet YAML files mean what they
+     * say. Returns one "KEY old -> new" line per renaming (for the log).
+     */
+    public static List<String> useImagenetModelNames(Config cfg) {
+        List<String> renamed = new ArrayList<>();
+        if (!cfg.str("DATASET.TYPE").equals("imagenet")) return renamed;
+        for (String key : List.of("DISTILLER.TEACHER", "DISTILLER.STUDENT")) {
+            String name = cfg.str(key), ours = IMAGENET_MODELS.get(name);
+            if (ours == null) continue;
+            cfg.set(key, ours);
+            renamed.add(key + " " + name + " -> " + ours + " (mdistiller's ImageNet model for DATASET.TYPE imagenet)");
+        }
+        return renamed;
     }
 
     /**
