@@ -13,7 +13,8 @@ with raw 8-bit RGB files (H x W x 3, row-major) beside JOB.json and steps
   ["op", OP_NAME, v]                      one RandAugment op with magnitude v
   ["cutout", cx, cy, side]                CutoutAbs with np.random.uniform's draws cx, cy
   ["resized_crop", top, left, h, w, size] RandomResizedCrop's crop and bilinear resize
-  ["resize_shorter", size]                Resize(size): the shorter side to size, BILINEAR
+  ["resize_shorter", size(, FILTER)]      Resize(size): the shorter side to size, BILINEAR (or BICUBIC)
+  ["resize", h, w, FILTER]                Image.resize((w, h), FILTER)
   ["center_crop", size]                   CenterCrop(size)
 Writes OUTDIR/N.rgb (raw RGB) and OUTDIR/N.shape ("H W") per case.
 """
@@ -71,12 +72,15 @@ def apply(img, step):
         return img.crop((left, top, left + w, top + h)).resize((size, size), Image.BILINEAR)
     if kind == "resize_shorter":  # torchvision's Resize(size) with an int: the shorter side becomes size
         size = step[1]
+        resample = getattr(Image, step[2]) if len(step) > 2 else Image.BILINEAR
         w, h = img.size
         if (w <= h and w == size) or (h <= w and h == size):
             return img
         if w <= h:
-            return img.resize((size, int(size * h / w)), Image.BILINEAR)
-        return img.resize((int(size * w / h), size), Image.BILINEAR)
+            return img.resize((size, int(size * h / w)), resample)
+        return img.resize((int(size * w / h), size), resample)
+    if kind == "resize":
+        return img.resize((step[2], step[1]), getattr(Image, step[3]))
     if kind == "center_crop":  # torchvision: round((H - size) / 2), round((W - size) / 2)
         size = step[1]
         top = int(round((img.size[1] - size) / 2.0))

@@ -22,6 +22,59 @@ public final class F {
 
     public static Variable relu(Variable x) { return x.relu(); }
 
+    // ---------------------------------------------------------------- transformer ops (ViT)
+
+    /**
+     * torch.nn.functional.gelu (the exact, erf form): x * Phi(x), Phi the standard normal CDF.
+     * Phi comes from erfc (Numerical Recipes' erfcc, fractional error below 1.2e-7 everywhere), as
+     * 1 - erfc(u)/2 for u = x/sqrt(2) >= 0 and erfc(-u)/2 below, so that the tiny values of large
+     * negative inputs keep their relative accuracy. Built from tensor ops, so it runs on any device;
+     * the backward is the exact derivative Phi(x) + x phi(x).
+     */
+    public static Variable gelu(Variable x) {
+        Tensor in = x.data();
+        Tensor half = erfc(in.abs().mul((float) (1 / Math.sqrt(2)))).mul(0.5f); // erfc(|u|) / 2
+        Tensor cdf = Tensor.where(in.ge(0f), half.neg().add(1f), half);
+        Tensor out = in.mul(cdf);
+        return Autograd.record("gelu", out, g -> {
+            Tensor density = in.mul(in).mul(-0.5f).exp().mul((float) (1 / Math.sqrt(2 * Math.PI)));
+            return new Tensor[] {g.mul(cdf.add(in.mul(density)))};
+        }, x);
+    }
+
+    /** erfc(z) for z >= 0 (Numerical Recipes, 2nd ed., section 6.2: erfcc). */
+    private static Tensor erfc(Tensor z) {
+        Tensor t = z.mul(0.5f).add(1f).pow(-1f);
+        double[] c = {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277};
+        Tensor poly = t.mul((float) c[9]);
+        for (int i = 8; i >= 1; i--) poly = poly.add((float) c[i]).mul(t); // Horner
+        return t.mul(poly.add((float) c[0]).sub(z.mul(z)).exp());
+    }
+
+    /** torch.nn.functional.layer_norm over the last dim: (x - mean) / sqrt(var + eps) * weight + bias (biased variance). */
+    public static Variable layerNorm(Variable x, Variable weight, Variable bias, float eps) {
+        int last = x.data().rank() - 1, d = x.data().size(-1);
+        if (weight.data().rank() != 1 || weight.data().size(0) != d || bias.data().rank() != 1 || bias.data().size(0) != d)
+            throw new IllegalArgumentException("layer_norm: input " + Shapes.str(x.shape()) + " normalises " + d + " features, weight is "
+                    + Shapes.str(weight.shape()) + " and bias " + Shapes.str(bias.shape()));
+        int[] dims = {last};
+        Variable centred = x.sub(x.mean(dims, true));
+        Variable normed = centred.div(x.var(dims, false, true).add(eps).sqrt());
+        return normed.mul(weight).add(bias);
+    }
+
+    /**
+     * Scaled dot-product attention softmax(q k^T * scale) v over the last two dims (q [..., Nq, d],
+     * k [..., Nk, d], v [..., Nk, dv]); timm's Attention uses scale = d^-0.5.
+     */
+    public static Variable scaledDotProductAttention(Variable q, Variable k, Variable v, float scale) {
+        if (q.data().size(-1) != k.data().size(-1) || k.data().size(-2) != v.data().size(-2))
+            throw new IllegalArgumentException("attention: q " + Shapes.str(q.shape()) + ", k " + Shapes.str(k.shape()) + " and v "
+                    + Shapes.str(v.shape()) + " do not fit (q and k share the feature dim, k and v the key count)");
+        Variable scores = q.matmul(k.transpose(-2, -1)).mul(scale);
+        return softmax(scores, -1).matmul(v);
+    }
+
     // ---------------------------------------------------------------- softmax family
 
     public static Variable softmax(Variable x, int dim) { return softmaxImpl(x, dim, false); }

@@ -91,6 +91,12 @@ class GradCheckTest {
             check("kl_div " + r, v -> F.klDiv(F.logSoftmax(v[0], 1), F.softmax(v[1], 1), r), randn(65, 3, 4), randn(66, 3, 4));
     }
 
+    @Test void transformerOps() {
+        check("gelu", v -> F.gelu(v[0]), randn(111, 3, 7).mul(3f));
+        check("layer_norm", v -> F.layerNorm(v[0], v[1], v[2], 1e-6f), randn(112, 2, 3, 6), randn(113, 6), randn(114, 6));
+        check("attention", v -> F.scaledDotProductAttention(v[0], v[1], v[2], 0.5f), randn(115, 2, 3, 4), randn(116, 2, 5, 4), randn(117, 2, 5, 3));
+    }
+
     @Test void convolution() {
         check("conv2d 3x3 pad 1 + bias", v -> F.conv2d(v[0], v[1], v[2], ConvParams.of(1, 1)),
                 randn(70, 2, 3, 5, 5), randn(71, 4, 3, 3, 3), randn(72, 4));

@@ -5,6 +5,7 @@ import org.crld4j.crld.distill.Distiller;
 import org.crld4j.crld.loss.DkdLoss;
 import org.crld4j.crld.train.DataSpec;
 import org.crld4j.crld.train.Trainer;
+import org.crld4j.crld.train.TrainerChecks;
 import org.crld4j.nn.data.ArrayDataset;
 import org.crld4j.nn.data.EmbeddedData;
 import org.crld4j.nn.data.Idx;
@@ -44,6 +45,7 @@ class TrainerTest {
     static Config config(String type, int epochs) {
         Config c = new Config();
         c.set("DISTILLER.TYPE", type);
+        c.set("SOLVER.TRAINER", TrainerChecks.trainerFor(type));
         c.set("SOLVER.EPOCHS", (long) epochs);
         c.set("SOLVER.BATCH_SIZE", 16L);
         c.set("SOLVER.LR", 0.05);
@@ -188,5 +190,68 @@ class TrainerTest {
         e = assertThrows(IllegalArgumentException.class, () -> Distiller.crldConfig(c));
         assertTrue(e.getMessage().contains("TAU_W"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> org.crld4j.crld.config.Presets.config("cifar100/nope"));
+    }
+
+    /** mdistiller's epoch_N every LOG.SAVE_CHECKPOINT_FREQ epochs, beside latest and best; each holds its epoch. */
+    @Test void epochCheckpointsAtTheConfiguredFrequency() throws Exception {
+        Config c = config("NONE", 4);
+        c.set("SOLVER.MAX_STEPS_PER_EPOCH", 1L);
+        c.set("LOG.SAVE_CHECKPOINT_FREQ", 2L);
+        Path out = dir.resolve("freq");
+        new Trainer(c, Distiller.create(c, ModelZoo.create("resnet8", 10, new Rng(1)), null), DataSpec.parse("embedded"), train, test, out,
+                new PrintStream(new ByteArrayOutputStream())).fit(false);
+        try (var files = Files.list(out)) {
+            assertEquals(List.of("best.ckpt", "config.yaml", "epoch_2.ckpt", "epoch_4.ckpt", "latest.ckpt", "log.csv", "log.jsonl"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(2, ((Number) org.crld4j.nn.io.Checkpoint.load(out.resolve("epoch_2.ckpt")).meta().get("epoch")).intValue());
+        assertEquals(4, ((Number) org.crld4j.nn.io.Checkpoint.load(out.resolve("epoch_4.ckpt")).meta().get("epoch")).intValue());
+    }
+
+    @Test void trainSizeIsTheLabelFractionSubset() {
+        Config c = config("NONE", 1);
+        c.set("DATASET.LABEL_FRACTION", 0.5);
+        Trainer t = new Trainer(c, Distiller.create(c, ModelZoo.create("resnet8", 10, new Rng(1)), null), DataSpec.parse("embedded"), train, test,
+                dir.resolve("half"), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(Subsets.classBalancedFraction(train, 0.5, 0).size(), t.trainSize());
+        assertTrue(t.trainSize() < train.size(), t.trainSize() + " of " + train.size());
+    }
+
+    /** The keys that choose machinery act or are refused, naming the key and what crld4j has. */
+    @Test void unsupportedSolverTrainerAndDatasetAreRefused() {
+        DataSpec embedded = DataSpec.parse("embedded");
+        record Case(String type, String key, String value, String message) {}
+        for (Case k : List.of(
+                new Case("NONE", "SOLVER.TYPE", "Adam", "SOLVER.TYPE 'Adam' is not supported"),
+                new Case("KD", "SOLVER.TRAINER", "crd", "SOLVER.TRAINER 'crd' is not supported"),
+                new Case("CRLD", "SOLVER.TRAINER", "base", "SOLVER.TRAINER 'base' cannot run DISTILLER.TYPE CRLD"),
+                new Case("DKD", "SOLVER.TRAINER", "crld", "SOLVER.TRAINER 'crld' cannot run DISTILLER.TYPE DKD"),
+                new Case("NONE", "LOG.SAVE_CHECKPOINT_FREQ", "0", "LOG.SAVE_CHECKPOINT_FREQ must be at least 1"),
+                new Case("NONE", "DATASET.TYPE", "tiny_imagenet", "mdistiller's DOT loader"),
+                new Case("NONE", "DATASET.TYPE", "cifar100", "the configuration is for DATASET.TYPE cifar100 (--data cifar100:<dir>), but --data names embedded"))) {
+            Config c = config(k.type(), 1);
+            c.set(k.key(), k.value());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainerChecks.check(c, embedded, "the configuration"), k.toString());
+            assertTrue(e.getMessage().contains(k.message()), e.getMessage());
+        }
+        Config tiny = org.crld4j.crld.config.Presets.config("tinyimagenet200/res32x4_res8x4");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainerChecks.check(tiny, DataSpec.parse("cifar100:/data/cifar"), "preset tinyimagenet200/res32x4_res8x4"));
+        assertEquals("preset tinyimagenet200/res32x4_res8x4 is for DATASET.TYPE tiny-imagenet (--data tiny-imagenet:<dir>), but --data names "
+                + "cifar100:/data/cifar; pass the matching --data or --set DATASET.TYPE=cifar100", e.getMessage());
+        TrainerChecks.check(tiny, DataSpec.parse("tiny-imagenet:/data/tiny"), "preset"); // the matching data set passes
+        Config vit = org.crld4j.crld.config.Presets.config("tinyimagenet200/vit_resnet18");
+        TrainerChecks.check(vit, DataSpec.parse("tiny-imagenet:/data/tiny"), "preset tinyimagenet200/vit_resnet18");
+        DataSpec at384 = DataSpec.parse("tiny-imagenet:/data/tiny").forDatasetType(vit.str("DATASET.TYPE"));
+        assertTrue(at384.resized384(), "tinyimagenet200_384 selects the 384-pixel views");
+        org.crld4j.nn.data.Image im = org.crld4j.nn.data.Image.blank(64, 64, 3);
+        for (var p : List.of(at384.weak(), at384.strong(), at384.testPipeline()))
+            assertEquals(384, p.transform().apply(im, new Rng(1)).height(), "Resize(384, BICUBIC) first");
+        assertEquals(64, DataSpec.parse("tiny-imagenet:/data/tiny").forDatasetType("tinyimagenet200").weak().transform().apply(im, new Rng(1)).height());
+        Config dkd = config("DKD", 1);
+        dkd.set("SOLVER.TRAINER", "crld");
+        assertEquals("crld", TrainerChecks.useTrainerOf(dkd), "the CLI's method choice sets the trainer it needs");
+        assertEquals("base", dkd.str("SOLVER.TRAINER"));
+        TrainerChecks.check(dkd, embedded, "the configuration");
     }
 }

@@ -74,6 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String method : new String[] {"NONE", "KD", "CRLD"}) {
             Config c = base(studentEpochs);
             c.set("DISTILLER.TYPE", method);
+            org.crld4j.crld.train.TrainerChecks.useTrainerOf(c); // CRLD's two-view trainer for CRLD, the base one otherwise
             c.set("DISTILLER.STUDENT", studentModel);
             Classifier student = Setup.model(studentModel, train.numClasses(), seed + 2); // the same initialisation for every method
             String label = method.equals("NONE") ? "vanilla" : method.toLowerCase();

@@ -21,21 +21,24 @@ final class DistillCommand extends TrainCommand {
     @Option(names = "--teacher-model", description = "Teacher architecture; default DISTILLER.TEACHER.")
     String teacherModel;
 
-    @Option(names = "--method", defaultValue = "crld", description = "crld (default), kd, dkd, crld_dkd or vanilla.")
+    @Option(names = "--method", description = "crld, kd, dkd, crld_dkd or vanilla; default the preset's or configuration's DISTILLER.TYPE, else crld.")
     String method;
+
+    @Override String role() { return "student"; }
 
     @Override Config configure(Config c) throws IOException {
         Weights.requireFile(teacherFile, "teacher checkpoint"); // before any data is read
         if (model != null) c.set("DISTILLER.STUDENT", model);
         if (teacherModel != null) c.set("DISTILLER.TEACHER", teacherModel);
-        String m = method.toLowerCase(Locale.ROOT);
+        String configured = c.str("DISTILLER.TYPE"); // a DKD preset distills with DKD unless --method says otherwise
+        String m = (method != null ? method : configured.equals("NONE") ? "crld" : configured).toLowerCase(Locale.ROOT);
         c.set("DISTILLER.TYPE", switch (m) {
             case "crld", "kd", "dkd", "crld_dkd" -> m.toUpperCase(Locale.ROOT);
             case "vanilla" -> "NONE";
             default -> throw new IllegalArgumentException("unknown --method '" + method + "' (crld, kd, dkd, crld_dkd, vanilla)");
         });
         org.crld4j.crld.distill.Distiller.crldConfig(c); // thresholds and temperature checked before any data is read
-        Setup.model(c.str("DISTILLER.TEACHER"), 10, 0);
+        org.crld4j.nn.models.ModelZoo.require(c.str("DISTILLER.TEACHER"));
         return c;
     }
 

@@ -25,7 +25,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         device.select();
         DataSpec spec = Setup.data(data);
-        Setup.model(model, 10, 0);
+        org.crld4j.nn.models.ModelZoo.require(model);
         Weights.requireFile(checkpoint, "checkpoint");
         Dataset d = trainSplit ? spec.train() : spec.test();
         Classifier m = Setup.model(model, d.numClasses(), 0);

@@ -16,10 +16,13 @@ final class PresetsCommand implements Callable<Integer> {
             System.out.println(Presets.config(name));
             return 0;
         }
-        System.out.printf("%-34s %-22s %-22s %6s %5s%n", "preset", "teacher", "student", "lr", "T");
+        System.out.printf("%-34s %-6s %-22s %-22s %6s %5s%n", "preset", "method", "teacher", "student", "lr", "T");
         for (String p : Presets.names()) {
             var c = Presets.config(p);
-            System.out.printf("%-34s %-22s %-22s %6s %5s%n", p, c.str("DISTILLER.TEACHER"), c.str("DISTILLER.STUDENT"), c.num("SOLVER.LR"), c.num("CRLD.TEMPERATURE"));
+            String method = c.str("DISTILLER.TYPE");
+            double temperature = c.num(method.equals("DKD") ? "DKD.T" : "CRLD.TEMPERATURE"); // the temperature that method reads
+            System.out.printf("%-34s %-6s %-22s %-22s %6s %5s%n", p, method, c.str("DISTILLER.TEACHER"), c.str("DISTILLER.STUDENT"),
+                    c.num("SOLVER.LR"), temperature);
         }
         return 0;
     }

@@ -3,6 +3,7 @@ package org.crld4j.experiments;
 import org.crld4j.crld.config.Config;
 import org.crld4j.crld.config.Presets;
 import org.crld4j.crld.train.DataSpec;
+import org.crld4j.crld.train.TrainerChecks;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.tensor.Rng;
@@ -43,12 +44,26 @@ final class Setup {
         Config c = preset != null ? Presets.config(preset) : new Config();
         if (config != null) c.load(config);
         for (String o : overrides) c.set(o);
+        if (c.ignoredSummary() != null) System.out.println(c.ignoredSummary());
         if (threads != null) org.crld4j.tensor.Backends.host().setThreads(threads);
         device.select();
         return c;
     }
 
     DataSpec dataSpec() throws IOException { return data(data); }
+
+    /**
+     * Before any data is read: mdistiller's ImageNet model names become crld4j's, SOLVER.TRAINER
+     * follows the method the command runs (both logged when they change something), then TrainerChecks refuses an optimiser, trainer or data set crld4j lacks, and a
+     * configuration for one data set used with --data of another.
+     */
+    void check(Config c, DataSpec spec) {
+        TrainerChecks.useImagenetModelNames(c).forEach(System.out::println);
+        String was = TrainerChecks.useTrainerOf(c);
+        if (was != null)
+            System.out.println("SOLVER.TRAINER " + was + " -> " + c.str("SOLVER.TRAINER") + " (the trainer DISTILLER.TYPE " + c.str("DISTILLER.TYPE") + " needs)");
+        TrainerChecks.check(c, spec, preset != null ? "preset " + preset : config != null ? "configuration " + config : "the configuration");
+    }
 
     Path runDir(Config c) {
         if (out != null) return out;

@@ -53,24 +53,28 @@ class TrainCommand implements Callable<Integer> {
 
     Classifier teacher(Config c, int classes) throws Exception { return null; }
 
+    /** What the start line calls the trained network: `crld train` trains a model, `crld distill` a student. */
+    String role() { return "model"; }
+
     @Override public Integer call() throws Exception {
         Config c = configure(setup.config());
         DataSpec spec = setup.dataSpec();
+        setup.check(c, spec);
         Path dir = setup.runDir(c);
         if (resume && !Files.isRegularFile(dir.resolve("latest.ckpt")))
             throw new IOException("--resume: no latest.ckpt in " + dir + " (nothing to resume; run without --resume to start)");
-        Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), 10, 0); // validates the name before reading data
+        org.crld4j.nn.models.ModelZoo.require(c.str("DISTILLER.STUDENT")); // before reading data
         Dataset train = spec.train(), test = spec.test();
-        student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
+        Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
         Classifier teacher = teacher(c, train.numClasses());
         Distiller d = Distiller.create(c, student, teacher);
-        System.out.printf("%s: student %s (%,d parameters)%s on %s (%d train / %d test images, %d classes) -> %s%n", d.name(),
-                c.str("DISTILLER.STUDENT"), student.numParameters(), teacher == null ? "" : ", teacher " + c.str("DISTILLER.TEACHER"),
-                spec, train.size(), test.size(), train.numClasses(), dir);
         int epochs = c.integer("SOLVER.EPOCHS");
         Path report = dir.resolve("report.html");
         Trainer t = new Trainer(c, d, spec, train, test, dir, System.out)
                 .afterEachEpoch((epoch, runDir) -> RunReport.refresh(List.of(runDir), report, epoch < epochs, System.err));
+        System.out.printf("%s: %s %s (%,d parameters)%s on %s (%d train / %d test images, %d classes) -> %s%n", d.name(), role(),
+                c.str("DISTILLER.STUDENT"), student.numParameters(), teacher == null ? "" : ", teacher " + c.str("DISTILLER.TEACHER"),
+                spec, t.trainSize(), test.size(), train.numClasses(), dir); // trainSize: after DATASET.LABEL_FRACTION
         Thread hook = t.installInterruptHandler();
         try {
             Trainer.Result r = t.fit(resume);

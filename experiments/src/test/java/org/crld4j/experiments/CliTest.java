@@ -90,6 +90,43 @@ class CliTest {
         assertTrue(e.out().contains("top-1"), e.out());
     }
 
+    /** A DKD preset distills with DKD (its own beta) and the base trainer, without --method. */
+    @Test void dkdPresetDistillsWithDkd() throws Exception {
+        Path data = tinyCifar100(12);
+        Path teacher = teacherPth("resnet32x4", 100);
+        Run r = crld("distill", "--preset", "cifar100/dkd/res32x4_res8x4", "--teacher", teacher.toString(), "--data", "cifar100:" + data,
+                "--out", dir.resolve("dkd").toString(), "--set", "SOLVER.EPOCHS=1", "--set", "SOLVER.BATCH_SIZE=4",
+                "--set", "SOLVER.MAX_STEPS_PER_EPOCH=1", "--set", "DATASET.NUM_WORKERS=1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("dkd: student resnet8x4"), r.out());
+        assertTrue(Files.readString(dir.resolve("dkd/config.yaml")).contains("SOLVER.TRAINER: base"));
+    }
+
+    /**
+     * `crld train` calls what it trains "model", counts the images DATASET.LABEL_FRACTION keeps, and
+     * logs the mdistiller keys it ignored.
+     */
+    @Test void trainStartLineNamesTheModelAndTheSubsetSize() throws Exception {
+        Path data = tinyCifar100(200); // two images per class, so that half of each class is one
+        int kept = org.crld4j.nn.data.Subsets.classBalancedFraction(org.crld4j.nn.data.Cifar.load(data, true, true), 0.5, 0).size();
+        Run r = crld("train", "--model", "resnet8", "--data", "cifar100:" + data, "--out", dir.resolve("half").toString(),
+                "--set", "DATASET.LABEL_FRACTION=0.5", "--set", "SOLVER.EPOCHS=1", "--set", "SOLVER.BATCH_SIZE=4",
+                "--set", "SOLVER.MAX_STEPS_PER_EPOCH=1", "--set", "DATASET.NUM_WORKERS=1", "--set", "LOG.WANDB=False");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(100, kept, "the fraction keeps one image of each class's two");
+        assertTrue(r.out().contains("vanilla: model resnet8 (") && r.out().contains("(100 train / 200 test images"), r.out());
+        assertTrue(r.out().contains("ignored mdistiller keys with no effect here: LOG.WANDB (--set"), r.out());
+    }
+
+    @Test void aPresetForAnotherDataSetIsRefused() throws Exception {
+        Path teacher = teacherPth("resnet32x4", 100);
+        Path tiny = Files.createDirectories(dir.resolve("tiny"));
+        fails("preset cifar100/res32x4_res8x4 is for DATASET.TYPE cifar100 (--data cifar100:<dir>), but --data names tiny-imagenet:" + tiny,
+                "distill", "--preset", "cifar100/res32x4_res8x4", "--teacher", teacher.toString(), "--data", "tiny-imagenet:" + tiny, "--out", out("x"));
+        fails("SOLVER.TYPE 'Adam' is not supported", "train", "--model", "resnet8", "--set", "SOLVER.TYPE=Adam", "--out", out("x"));
+        fails("SOLVER.TRAINER 'mlld' is not supported", "train", "--model", "resnet8", "--set", "SOLVER.TRAINER=mlld", "--out", out("x"));
+    }
+
     /** A crld4j checkpoint laid out as the trainer writes one: "model." tensors, the model's name and class count. */
     private Path checkpoint(String model, int classes) throws Exception {
         Classifier m = ModelZoo.create(model, classes, new Rng(9));
@@ -211,8 +248,12 @@ class CliTest {
                 distillHelp.out());
         Run models = crld("models");
         assertTrue(models.out().contains("resnet8x4") && models.out().contains("1,233,540"), models.out());
+        assertTrue(models.out().contains("vit_large_patch16_384     304,715,752  384x384, 1000 classes")
+                && models.out().contains("vit_base_patch16_224"), models.out());
         Run presets = crld("presets");
         assertTrue(presets.out().contains("cifar100/wrn40_2_mv2") && presets.out().contains("imagenet/r34_r18"), presets.out());
+        assertTrue(presets.out().contains("cifar100/dkd/res56_res20") && presets.out().contains("imagenet/r50_mv1/dkd"), presets.out());
+        assertTrue(presets.out().contains("tinyimagenet200/vit_resnet18") && presets.out().contains("vit_large_patch16_384"), presets.out());
         Path teacher = teacherPth("resnet8", 10);
         Run inspect = crld("inspect", "--teacher", teacher.toString(), "--teacher-model", "resnet8", "--student-model", "resnet8",
                 "--batch", "4", "--set", "CRLD.TAU_W=0.05");

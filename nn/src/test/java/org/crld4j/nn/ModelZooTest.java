@@ -66,6 +66,7 @@ class ModelZooTest {
     @TestFactory List<DynamicTest> forwardBackwardSmoke() {
         List<DynamicTest> tests = new ArrayList<>();
         for (String name : ModelZoo.names()) {
+            if (name.startsWith("vit_")) continue; // fixed 224/384 inputs, 22M-304M parameters: VitGoldenTest checks the ViT
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 boolean imagenet = name.startsWith("imagenet_");
                 int classes = imagenet ? 1000 : 10, side = imagenet ? 64 : 32, batch = 2;

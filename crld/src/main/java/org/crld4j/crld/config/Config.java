@@ -17,9 +17,17 @@ import java.util.Map;
  * flattened to dotted names. Every key has a default (mdistiller's cfg.py and CRLD's, plus a few
  * of ours marked below); YAML files and {@code KEY=VALUE} overrides may only set known keys, and
  * values are converted to the default's type, so a typo or a bad value fails before training.
+ * mdistiller's keys that have no effect here ({@link #NO_EFFECT}) are accepted and recorded in
+ * {@link #ignored()}, so that its own YAML files load and the log can say what was dropped.
  */
 public final class Config {
+    /** mdistiller's keys crld4j accepts and ignores, with the reason (for the log line). */
+    public static final Map<String, String> NO_EFFECT = Map.of(
+            "LOG.TENSORBOARD_FREQ", "crld4j writes no TensorBoard events; it logs every epoch to log.jsonl and log.csv",
+            "LOG.WANDB", "crld4j has no Weights & Biases logging");
+
     private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, String> ignored = new LinkedHashMap<>();
 
     public Config() {
         put("EXPERIMENT.PROJECT", "crld4j");
@@ -30,7 +38,7 @@ public final class Config {
         put("DISTILLER.TYPE", "NONE");           // NONE (vanilla), KD, DKD, CRLD, CRLD_DKD
         put("DISTILLER.TEACHER", "ResNet50");
         put("DISTILLER.STUDENT", "resnet32");
-        put("DATASET.TYPE", "cifar100");
+        put("DATASET.TYPE", "");                 // ours: "" = the data set --data names (mdistiller's default is cifar100)
         put("DATASET.NUM_WORKERS", 2L);
         put("DATASET.TEST.BATCH_SIZE", 64L);
         put("DATASET.LABEL_FRACTION", 1.0);      // ours: label-scarcity study
@@ -68,8 +76,25 @@ public final class Config {
 
     public boolean has(String key) { return values.containsKey(key); }
 
+    /** The no-effect keys that were set, each with where it came from ("--set" or the file). */
+    public Map<String, String> ignored() { return new LinkedHashMap<>(ignored); }
+
+    /** One log line naming the ignored keys and why, or null when none was set. */
+    public String ignoredSummary() {
+        if (ignored.isEmpty()) return null;
+        List<String> parts = new ArrayList<>();
+        ignored.forEach((k, from) -> parts.add(k + " (" + from + ": " + NO_EFFECT.get(k) + ")"));
+        return "configuration: ignored mdistiller keys with no effect here: " + String.join("; ", parts);
+    }
+
     /** Sets a known key from a value of any compatible type (YAML scalars, lists or strings). */
-    public Config set(String key, Object value) {
+    public Config set(String key, Object value) { return set(key, value, "--set"); }
+
+    private Config set(String key, Object value, String source) {
+        if (NO_EFFECT.containsKey(key)) {
+            ignored.put(key, source);
+            return this;
+        }
         Object current = values.get(key);
         if (current == null) throw new IllegalArgumentException("unknown configuration key '" + key + "'" + suggestion(key));
         values.put(key, convert(key, value, current));
@@ -139,7 +164,7 @@ public final class Config {
         flatten("", m, flat);
         for (var e : flat.entrySet()) {
             try {
-                set(e.getKey(), e.getValue());
+                set(e.getKey(), e.getValue(), yaml.toString());
             } catch (IllegalArgumentException ex) {
                 throw new IOException(yaml + ": " + ex.getMessage(), ex);
             }

@@ -14,9 +14,18 @@ import java.nio.file.Path;
  * A data source as the command line names it: {@code embedded} (the shipped Fashion-MNIST
  * subset), {@code cifar100:<dir>}, {@code cifar10:<dir>}, {@code tiny-imagenet:<dir>},
  * {@code imagenet:<dir>} or {@code idx:<dir>} (MNIST/Fashion-MNIST IDX files, padded to 32x32x3).
- * Knows its views: CRLD's weak and strong pipelines and the test pipeline of that data set.
+ * Knows its views: CRLD's weak and strong pipelines and the test pipeline of that data set; with
+ * {@code resized384} (DATASET.TYPE tinyimagenet200_384: the ViT teacher's experiment) Tiny-ImageNet's
+ * views start with Resize(384, BICUBIC).
  */
-public record DataSpec(String kind, Path dir) {
+public record DataSpec(String kind, Path dir, boolean resized384) {
+    public DataSpec(String kind, Path dir) { this(kind, dir, false); }
+
+    /** The views DATASET.TYPE asks for: tinyimagenet200_384 resizes Tiny-ImageNet to 384 (TrainerChecks refuses it on other data). */
+    public DataSpec forDatasetType(String datasetType) {
+        return new DataSpec(kind, dir, datasetType.equals("tinyimagenet200_384") && kind.equals("tiny-imagenet"));
+    }
+
     public static DataSpec parse(String spec) {
         if (spec == null || spec.isBlank() || spec.equals("embedded")) return new DataSpec("embedded", null);
         int colon = spec.indexOf(':');
@@ -48,7 +57,7 @@ public record DataSpec(String kind, Path dir) {
 
     public Pipeline weak() {
         return switch (kind) {
-            case "tiny-imagenet" -> Pipeline.tinyWeak();
+            case "tiny-imagenet" -> resized384 ? Pipeline.tiny384Weak() : Pipeline.tinyWeak();
             case "imagenet" -> Pipeline.imagenetWeak();
             default -> fashion() ? Pipeline.weak(32, 4, Pipeline.FASHION_MEAN, Pipeline.FASHION_STD) : Pipeline.cifarWeak();
         };
@@ -56,7 +65,7 @@ public record DataSpec(String kind, Path dir) {
 
     public Pipeline strong() {
         return switch (kind) {
-            case "tiny-imagenet" -> Pipeline.tinyStrong();
+            case "tiny-imagenet" -> resized384 ? Pipeline.tiny384Strong() : Pipeline.tinyStrong();
             case "imagenet" -> Pipeline.imagenetStrong();
             default -> fashion() ? Pipeline.strong(32, 4, Pipeline.FASHION_MEAN, Pipeline.FASHION_STD) : Pipeline.cifarStrong();
         };
@@ -64,7 +73,7 @@ public record DataSpec(String kind, Path dir) {
 
     public Pipeline testPipeline() {
         return switch (kind) {
-            case "tiny-imagenet" -> Pipeline.test(Pipeline.IMAGENET_MEAN, Pipeline.IMAGENET_STD);
+            case "tiny-imagenet" -> resized384 ? Pipeline.tiny384Test() : Pipeline.test(Pipeline.IMAGENET_MEAN, Pipeline.IMAGENET_STD);
             case "imagenet" -> Pipeline.imagenetTest();
             default -> fashion() ? Pipeline.test(Pipeline.FASHION_MEAN, Pipeline.FASHION_STD) : Pipeline.test(Pipeline.CIFAR100_MEAN, Pipeline.CIFAR100_STD);
         };

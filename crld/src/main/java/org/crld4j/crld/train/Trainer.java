@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * mdistiller's training protocol: SGD (momentum, weight decay on every student parameter), the
  * multistep learning rate set at the start of each epoch, evaluation after every epoch (top-1,
- * top-5, loss), {@code latest.ckpt} after every epoch and {@code best.ckpt} when top-1 does not
- * drop, a JSONL and a CSV log line per epoch. {@link #fit} with resume continues bit-identically
+ * top-5, loss), {@code latest.ckpt} after every epoch, {@code best.ckpt} when top-1 does not
+ * drop and {@code epoch_N.ckpt} every LOG.SAVE_CHECKPOINT_FREQ epochs, a JSONL and a CSV log line per epoch. {@link #fit} with resume continues bit-identically
  * (same seed and thread count), also from a checkpoint written mid-epoch by Ctrl-C. A NaN or
  * infinite loss stops training naming the step and the term; the last good checkpoint stays.
  */
@@ -64,9 +64,10 @@ public final class Trainer {
     public interface EpochListener { void epochDone(int epoch, Path runDir) throws IOException; }
 
     public Trainer(Config cfg, Distiller distiller, DataSpec data, Dataset train, Dataset test, Path runDir, PrintStream out) {
+        TrainerChecks.check(cfg, data, "the configuration");
         this.cfg = cfg;
         this.distiller = distiller;
-        this.data = data;
+        this.data = data.forDatasetType(cfg.str("DATASET.TYPE")); // tinyimagenet200_384: the 384-pixel views
         double fraction = cfg.num("DATASET.LABEL_FRACTION");
         this.train = fraction < 1.0 ? Subsets.classBalancedFraction(train, fraction, cfg.longValue("EXPERIMENT.SEED")) : train;
         this.test = test;
@@ -86,6 +87,9 @@ public final class Trainer {
         this.afterEpoch = listener;
         return this;
     }
+
+    /** The training images used: the whole set, or its DATASET.LABEL_FRACTION subset. */
+    public int trainSize() { return train.size(); }
 
     /** Asks the loop to checkpoint and stop after the current step (what Ctrl-C does). */
     public void requestStop() { stopRequested = true; }
@@ -230,6 +234,8 @@ public final class Trainer {
                 if (isBest) best = r.top1();
                 save(latest, epoch, 0, best, Map.of());
                 if (isBest) Files.copy(latest, runDir.resolve("best.ckpt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (epoch % cfg.integer("LOG.SAVE_CHECKPOINT_FREQ") == 0) // mdistiller's epoch_N, kept beside latest and best
+                    Files.copy(latest, runDir.resolve("epoch_" + epoch + ".ckpt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 out.printf("epoch %d/%d  lr %.5g  train_loss %.4f  train_acc %.2f  test_acc %.2f  top5 %.2f  test_loss %.4f  %.0f img/s%n",
                         epoch, epochs, lr, (Double) row.get("train_loss"), (Double) row.get("train_acc"), r.top1(), r.top5(), r.loss(),
                         (Double) row.get("images_per_s"));

@@ -1,7 +1,5 @@
 package org.crld4j.nn.data;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,8 +15,9 @@ import java.util.stream.Stream;
 /**
  * torchvision's ImageFolder: one sub-directory per class, classes in sorted name order, images
  * found recursively (sorted), decoded on demand in pure Java (javax.imageio: JPEG, PNG, BMP, GIF)
- * to 8-bit RGB. Also Tiny-ImageNet-200, whose validation set is either one flat directory with
- * {@code val_annotations.txt} or already sorted into class folders.
+ * to 8-bit RGB with PIL's pixel values ({@link ImageDecoder}). Also Tiny-ImageNet-200, whose
+ * validation set is either one flat directory with {@code val_annotations.txt} or already sorted
+ * into class folders.
  */
 public final class ImageFolder implements Dataset {
     static final Set<String> EXTENSIONS = Set.of(".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp", ".gif");
@@ -101,30 +100,12 @@ public final class ImageFolder implements Dataset {
     @Override public int numClasses() { return classes.size(); }
     @Override public String description() { return description; }
 
+    /** The i-th image decoded as torchvision's PIL loader decodes it (see {@link ImageDecoder}); a bad file fails naming it. */
     @Override public Image image(int i) {
-        Path f = files.get(i);
         try {
-            BufferedImage b = ImageIO.read(f.toFile());
-            if (b == null) throw new IOException("cannot decode image " + f + " (unknown or unsupported format)");
-            return toRgb(b);
+            return ImageDecoder.readRgb(files.get(i));
         } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage().contains(f.toString()) ? e.getMessage() : "cannot decode image " + f + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
-    }
-
-    static Image toRgb(BufferedImage b) {
-        int h = b.getHeight(), w = b.getWidth();
-        byte[] px = new byte[h * w * 3];
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            b.getRGB(0, y, w, 1, row, 0, w);
-            for (int x = 0; x < w; x++) {
-                int p = (y * w + x) * 3, argb = row[x];
-                px[p] = (byte) (argb >> 16);
-                px[p + 1] = (byte) (argb >> 8);
-                px[p + 2] = (byte) argb;
-            }
-        }
-        return new Image(h, w, 3, px);
     }
 }

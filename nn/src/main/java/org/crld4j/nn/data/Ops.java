@@ -284,24 +284,48 @@ public final class Ops {
 
     // ---------------------------------------------------------------- resizing
 
+    /** PIL's resampling filters: a kernel and its support (in input pixels at scale 1). */
+    public enum Filter {
+        /** Triangle, support 1. */
+        BILINEAR(1.0),
+        /** Keys' cubic with a = -0.5 (PIL's bicubic_filter), support 2. */
+        BICUBIC(2.0);
+
+        final double support;
+
+        Filter(double support) { this.support = support; }
+
+        double weight(double x) {
+            x = Math.abs(x);
+            if (this == BILINEAR) return x < 1.0 ? 1.0 - x : 0.0;
+            final double a = -0.5;
+            if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+            if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * a;
+            return 0.0;
+        }
+    }
+
+    /** Image.resize((ow, oh), BILINEAR): see {@link #resize}. */
+    public static Image resizeBilinear(Image im, int oh, int ow) { return resize(im, oh, ow, Filter.BILINEAR); }
+
     /**
-     * Image.resize((ow, oh), BILINEAR) as PIL computes it: a separable triangle filter widened
-     * by the downscaling factor (antialiasing), horizontal pass first, each pass in 22-bit
-     * fixed point rounded to 8 bits (so the intermediate image is 8-bit too); a pass whose size
+     * Image.resize((ow, oh), filter) as PIL computes it: a separable filter widened by the
+     * downscaling factor (antialiasing), horizontal pass first, each pass in 22-bit fixed point
+     * rounded and clipped to 8 bits (so the intermediate image is 8-bit too); a pass whose size
      * does not change is skipped.
      */
-    public static Image resizeBilinear(Image im, int oh, int ow) {
+    public static Image resize(Image im, int oh, int ow, Filter filter) {
         Image out = im;
-        if (ow != im.width()) out = resamplePass(out, ow, true);
-        if (oh != im.height()) out = resamplePass(out, oh, false);
+        if (ow != im.width()) out = resamplePass(out, ow, true, filter);
+        if (oh != im.height()) out = resamplePass(out, oh, false, filter);
         return out == im ? im.copy() : out;
     }
 
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
-    /** PIL's precompute_coeffs + normalize_coeffs_8bpc for the triangle filter: per output, first tap, tap count, weights. */
-    private static int[][] resampleTaps(int inSize, int outSize, int[] first) {
-        double scale = (double) inSize / outSize, filterScale = Math.max(1.0, scale), support = filterScale;
+    /** PIL's precompute_coeffs + normalize_coeffs_8bpc: per output, first tap, tap count, weights. */
+    private static int[][] resampleTaps(int inSize, int outSize, int[] first, Filter filter) {
+        double scale = (double) inSize / outSize, filterScale = Math.max(1.0, scale), support = filter.support * filterScale;
         int[][] taps = new int[outSize][];
         for (int o = 0; o < outSize; o++) {
             double center = (o + 0.5) * scale, ss = 1.0 / filterScale;
@@ -309,8 +333,7 @@ public final class Ops {
             double[] k = new double[Math.max(0, hi - lo)];
             double total = 0;
             for (int x = 0; x < k.length; x++) {
-                double t = Math.abs((x + lo - center + 0.5) * ss);
-                k[x] = t < 1.0 ? 1.0 - t : 0.0;
+                k[x] = filter.weight((x + lo - center + 0.5) * ss);
                 total += k[x];
             }
             taps[o] = new int[k.length];
@@ -324,10 +347,10 @@ public final class Ops {
     }
 
     /** One pass along the width (horizontal) or the height, 8-bit in and out. */
-    private static Image resamplePass(Image im, int outSize, boolean horizontal) {
+    private static Image resamplePass(Image im, int outSize, boolean horizontal, Filter filter) {
         int h = im.height(), w = im.width(), c = im.channels();
         int[] first = new int[outSize];
-        int[][] taps = resampleTaps(horizontal ? w : h, outSize, first);
+        int[][] taps = resampleTaps(horizontal ? w : h, outSize, first, filter);
         int oh = horizontal ? h : outSize, ow = horizontal ? outSize : w;
         Image out = Image.blank(oh, ow, c);
         byte[] src = im.pixels(), dst = out.pixels();

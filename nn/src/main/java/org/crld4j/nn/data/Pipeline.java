@@ -31,6 +31,19 @@ public record Pipeline(Transforms.Transform transform, float[] mean, float[] std
     public static Pipeline tinyWeak() { return weak(64, 8, IMAGENET_MEAN, IMAGENET_STD); }
     public static Pipeline tinyStrong() { return strong(64, 8, IMAGENET_MEAN, IMAGENET_STD); }
 
+    /**
+     * CRLD's tinyimagenet200_384 views (the ViT-L/16@384 teacher's experiment): Resize(384, BICUBIC)
+     * first, then the 64-pixel views' steps at 384 (RandomCrop(384, padding=8), flip, RandAugment);
+     * the test view is the resize alone.
+     */
+    public static Pipeline tiny384Weak() { return resizedFirst(weak(384, 8, IMAGENET_MEAN, IMAGENET_STD)); }
+    public static Pipeline tiny384Strong() { return resizedFirst(strong(384, 8, IMAGENET_MEAN, IMAGENET_STD)); }
+    public static Pipeline tiny384Test() { return resizedFirst(test(IMAGENET_MEAN, IMAGENET_STD)); }
+
+    private static Pipeline resizedFirst(Pipeline p) {
+        return new Pipeline(Transforms.compose(List.of(Transforms.resizeShorter(384, Ops.Filter.BICUBIC), p.transform())), p.mean(), p.std());
+    }
+
     public static Pipeline imagenetWeak() {
         return new Pipeline(Transforms.compose(List.of(Transforms.randomResizedCrop(224), Transforms.horizontalFlip(0.5))), IMAGENET_MEAN, IMAGENET_STD);
     }

@@ -67,12 +67,15 @@ public final class Transforms {
         };
     }
 
-    /** Resize(size): the shorter side becomes size, the other keeps the aspect ratio (truncated). */
-    public static Transform resizeShorter(int size) {
+    /** Resize(size): the shorter side becomes size, the other keeps the aspect ratio (truncated); bilinear. */
+    public static Transform resizeShorter(int size) { return resizeShorter(size, Ops.Filter.BILINEAR); }
+
+    /** Resize(size, interpolation) on a PIL image: the shorter side becomes size, the other keeps the aspect ratio (truncated). */
+    public static Transform resizeShorter(int size, Ops.Filter filter) {
         return (im, rng) -> {
             int h = im.height(), w = im.width();
             if (Math.min(h, w) == size) return im;
-            return w <= h ? Ops.resizeBilinear(im, (int) ((long) size * h / w), size) : Ops.resizeBilinear(im, size, (int) ((long) size * w / h));
+            return w <= h ? Ops.resize(im, (int) ((long) size * h / w), size, filter) : Ops.resize(im, size, (int) ((long) size * w / h), filter);
         };
     }
 

@@ -10,7 +10,8 @@ import java.util.function.BiFunction;
  * The paper's model zoo by name (mdistiller's cifar_model_dict names; "vgg8"/"vgg13" are the
  * batch-norm variants, "MobileNetV2" is mobile_half). The CIFAR networks take any input size
  * whose final map is square, so the same names serve Tiny-ImageNet (64x64, 200 classes, global
- * pooling); ImageNet models are "imagenet_resnet18/34/50" and "imagenet_mobilenetv1".
+ * pooling); ImageNet models are "imagenet_resnet18/34/50" and "imagenet_mobilenetv1"; timm's
+ * Vision Transformers keep timm's names (vit_large_patch16_384, CRLD's Tiny-ImageNet teacher, ...).
  */
 public final class ModelZoo {
     private ModelZoo() {}
@@ -42,20 +43,36 @@ public final class ModelZoo {
         MODELS.put("imagenet_resnet34", (c, r) -> new ImageNetResNet(false, new int[] {3, 4, 6, 3}, c, r));
         MODELS.put("imagenet_resnet50", (c, r) -> new ImageNetResNet(true, new int[] {3, 4, 6, 3}, c, r));
         MODELS.put("imagenet_mobilenetv1", MobileNetV1::new);
+        for (String vit : new java.util.TreeSet<>(VisionTransformer.VARIANTS.keySet()))
+            MODELS.put(vit, (c, r) -> new VisionTransformer(VisionTransformer.VARIANTS.get(vit), c, r));
     }
 
     public static Iterable<String> names() { return MODELS.keySet(); }
 
     public static boolean has(String name) { return MODELS.containsKey(name); }
 
+    /** Fails for an unknown name, listing the known ones; builds nothing (a ViT-L is 1.2 GB). */
+    public static void require(String name) {
+        if (!MODELS.containsKey(name)) throw new IllegalArgumentException("unknown model '" + name + "'; known models: " + String.join(", ", MODELS.keySet()));
+    }
+
     /** Builds a freshly initialised model; unknown names fail listing the known ones. */
     public static Classifier create(String name, int numClasses, Rng rng) {
+        require(name);
         var f = MODELS.get(name);
-        if (f == null) throw new IllegalArgumentException("unknown model '" + name + "'; known models: " + String.join(", ", MODELS.keySet()));
         if (numClasses < 1) throw new IllegalArgumentException("model " + name + ": number of classes must be positive, got " + numClasses);
         return f.apply(numClasses, rng);
     }
 
-    /** The input side a model expects by default (ImageNet models 224, the rest 32). */
-    public static int defaultInputSize(String name) { return name.startsWith("imagenet_") ? 224 : 32; }
+    /** The input side a model expects by default (ImageNet models 224, ViTs their configured size, the rest 32). */
+    public static int defaultInputSize(String name) {
+        VisionTransformer.Config vit = VisionTransformer.VARIANTS.get(name);
+        return vit != null ? vit.imgSize() : name.startsWith("imagenet_") ? 224 : 32;
+    }
+
+    /** A model's parameter count; ViTs are counted from their shapes, not built (vit_large is 1.2 GB). */
+    public static long numParameters(String name, int numClasses) {
+        VisionTransformer.Config vit = VisionTransformer.VARIANTS.get(name);
+        return vit != null ? vit.numParameters(numClasses) : create(name, numClasses, new Rng(0)).numParameters();
+    }
 }

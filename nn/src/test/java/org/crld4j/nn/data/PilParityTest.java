@@ -193,6 +193,28 @@ class PilParityTest {
         job.check();
     }
 
+    /** PIL's BICUBIC (a = -0.5): up, down (antialiased: the kernel widened by the factor) and torchvision's Resize(384, BICUBIC). */
+    @Test void bicubicResizesMatchPil() throws Exception {
+        Job job = new Job();
+        Image tiny = noise(64, 64, 4), wide = smooth(60, 90);
+        job.image("tiny", tiny);
+        job.image("wide", wide);
+        int[][] sizes = {{23, 37}, {13, 90}, {60, 41}, {97, 131}, {5, 7}};
+        for (int[] hw : sizes)
+            job.add("bicubic_" + hw[0] + "x" + hw[1], "wide", List.of(List.of("resize", hw[0], hw[1], "BICUBIC")),
+                    Ops.resize(wide, hw[0], hw[1], Ops.Filter.BICUBIC));
+        job.add("tiny_384", "tiny", List.of(List.of("resize_shorter", 384, "BICUBIC")),
+                Transforms.resizeShorter(384, Ops.Filter.BICUBIC).apply(tiny, null));
+        for (int seed = 0; seed < 3; seed++) { // the tinyimagenet200_384 weak view: resize, RandomCrop(384, padding=8), flip
+            Rng rng = new Rng(seed);
+            int top = rng.nextInt(17), left = rng.nextInt(17);
+            List<List<Object>> steps = new java.util.ArrayList<>(List.of(List.of("resize_shorter", 384, "BICUBIC"), List.of("pad_crop", 8, top, left, 384)));
+            if (rng.nextDouble() < 0.5) steps.add(List.of("flip"));
+            job.add("tiny384_weak_" + seed, "tiny", steps, Pipeline.tiny384Weak().transform().apply(tiny, new Rng(seed)));
+        }
+        job.check();
+    }
+
     @Test void pipelinesKeepTheirSizes() {
         assertTrue(Pipeline.imagenetTest().transform().apply(noise(300, 400, 1), new Rng(0)).height() == 224);
         Image rrc = Transforms.randomResizedCrop(24).apply(noise(40, 50, 2), new Rng(9));
