@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The prepared GPU-machine check (issue 13), run there from the checkout's root after packing here
-# with ../shared/device/pack.sh:   . .gpu/gpu-env.sh && bash scripts/gpu-check.sh
+# with scripts/gpu-pack.sh:   . .gpu/gpu-env.sh && bash scripts/gpu-check.sh
 # Writes into $OUT (the device tool's output folder; ./gpu-out otherwise): what gpu-env found and
 # `crld devices`; a 10-step resnet8 training on the CPU and on OpenCL (per-step losses side by
 # side); `crld bench-step --device opencl` with its host<->device transfers; the same workloads in
@@ -28,7 +28,7 @@ paste <(grep -o 'step [0-9]*/10 loss [0-9.]*' "$out/train-cpu.log") <(grep -o 's
 timeout 300 crld bench-step --device opencl --models resnet8x4,resnet32x4 --warmup 5 --iters 20 --json "$out/crld4j-opencl.json" \
   2>&1 | tee "$out/bench-opencl.txt"
 for tf in "" --tf32; do
-  timeout 300 python3 scripts/torch/torch_gpu_bench.py $tf --json "$out/torch-cuda${tf:+-tf32}.json" 2>&1 | tail -3
+  timeout 300 python3 scripts/torch_gpu_bench.py $tf --json "$out/torch-cuda${tf:+-tf32}.json" 2>&1 | tail -3
 done
 python3 - "$out" <<'PY'
 import json, os, sys

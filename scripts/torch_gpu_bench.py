@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch on CUDA beside `crld bench-step --device opencl` (scripts/gpu-check.sh): the workloads of
-torch_bench.py (copied here from ../shared/bench with models.py, since ../shared does not travel to
-the GPU machine), batch 64, each timed around torch.cuda.synchronize(). float32 with TF32 off by
+../shared/bench/torch_bench.py (imported with its models.py: from ../shared/bench here, from
+.gpu/torch on the GPU machine, where scripts/gpu-pack.sh puts copies since ../shared does not
+travel), batch 64, each timed around torch.cuda.synchronize(). float32 with TF32 off by
 default; --tf32 reports the TF32 run separately. JSON shaped like `crld bench-step --json`."""
 import argparse
 import json
@@ -13,7 +14,11 @@ import time
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+for d in (os.path.join(root, ".gpu", "torch"), os.path.join(root, "..", "shared", "bench")):
+    if os.path.exists(os.path.join(d, "torch_bench.py")):
+        sys.path.insert(0, d)
+        break
 import models  # noqa: E402
 import torch_bench as tb  # noqa: E402
 
@@ -83,11 +88,9 @@ hy = torch.randint(0, tb.NUM_CLASSES, (tb.BATCH,))
 def crld_step():  # the batch goes up every step, as in training and in crld's bench-step
     x_w, x_s, y = hx_w.to(dev), hx_s.to(dev), hy.to(dev)
     opt.zero_grad(set_to_none=True)
-    s_w, _ = student(x_w)
-    s_s, _ = student(x_s)
+    (s_w, _), (s_s, _) = student(x_w), student(x_s)
     with torch.no_grad():
-        t_w, _ = teacher(x_w)
-        t_s, _ = teacher(x_s)
+        (t_w, _), (t_s, _) = teacher(x_w), teacher(x_s)
     loss, _ = tb.crld_loss(s_w, s_s, t_w, t_s, y, **tb.CRLD)
     loss.backward()
     opt.step()
