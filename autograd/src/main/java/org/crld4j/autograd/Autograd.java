@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The graph recorder and the reverse-mode engine. */
 public final class Autograd {
@@ -29,11 +30,15 @@ public final class Autograd {
     /** Wraps a forward result, recording the node when grad mode is on and some input requires grad. */
     static Variable record(String op, Tensor out, Node.Backward backward, Variable... inputs) {
         if (Profiler.enabled()) Profiler.forward(op);
-        if (!gradEnabled()) return new Variable(out, false, null);
-        boolean any = false;
-        for (Variable v : inputs) any |= v != null && v.requiresGrad();
-        if (!any) return new Variable(out, false, null);
+        if (!needsGrad(inputs)) return new Variable(out, false, null);
         return new Variable(out, true, new Node(op, inputs, backward));
+    }
+
+    /** Whether an op on these inputs (nulls allowed) would be recorded: grad mode is on and some input requires grad. */
+    public static boolean needsGrad(Variable... inputs) {
+        if (!gradEnabled()) return false;
+        for (Variable v : inputs) if (v != null && v.requiresGrad()) return true;
+        return false;
     }
 
     /** Reverse-mode sweep from {@code root} with upstream gradient {@code grad}. */
@@ -44,53 +49,58 @@ public final class Autograd {
         if (!java.util.Arrays.equals(grad.shape(), root.data().shape()))
             throw new IllegalArgumentException("backward: gradient of shape " + Shapes.str(grad.shape())
                     + " does not match the output shape " + Shapes.str(root.data().shape()));
-        if (root.node() == null) { root.accumulateGrad(grad); return; }
-        // Vertices are nodes and leaf variables; a leaf's contributions are summed, then accumulated once.
-        List<Object> order = topologicalOrder(root.node());
-        Map<Object, Tensor> grads = new IdentityHashMap<>();
-        grads.put(root.node(), grad);
-        for (Object vertex : order) {
-            Tensor g = grads.remove(vertex);
+        // Each node's incoming gradients are summed (in the order they arrive), then it runs once.
+        List<Node> order = topologicalOrder(root.gradNode());
+        Map<Node, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root.gradNode(), grad);
+        for (Node node : order) {
+            Tensor g = grads.remove(node);
             if (g == null) continue;
-            if (vertex instanceof Variable leaf) { leaf.accumulateGrad(g); continue; }
-            Node node = (Node) vertex;
             long t0 = Profiler.enabled() ? System.nanoTime() : 0;
-            Tensor[] gs = node.run(g);
+            Tensor[] gs = node.apply(g);
             if (Profiler.enabled()) Profiler.backward(node.op, System.nanoTime() - t0);
             node.release();
-            for (int i = 0; i < node.inputShapes.length; i++) {
-                Object next = node.next(i);
+            for (int i = 0; i < node.next.length; i++) {
+                Node next = node.next[i];
                 if (next == null || gs[i] == null) continue;
                 Tensor gi = gs[i];
                 if (!java.util.Arrays.equals(gi.shape(), node.inputShapes[i]))
                     throw new IllegalStateException(node.op + ": backward produced a gradient of shape " + Shapes.str(gi.shape())
                             + " for an input of shape " + Shapes.str(node.inputShapes[i]));
-                Tensor prev = grads.get(next);
-                grads.put(next, prev == null ? gi : prev.add(gi));
+                grads.merge(next, gi, Tensor::add);
             }
         }
     }
 
-    /** Vertices reachable from root, each before all of its inputs (reverse post-order). */
-    private static List<Object> topologicalOrder(Node root) {
-        List<Object> post = new ArrayList<>();
-        Map<Object, Boolean> seen = new IdentityHashMap<>();
-        ArrayDeque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {root, 0});
-        seen.put(root, Boolean.TRUE);
+    /**
+     * Nodes reachable from root, each before all of its inputs: the reverse post-order of a
+     * depth-first walk, with an explicit stack (graphs of deep networks would overflow a recursive one).
+     */
+    private static List<Node> topologicalOrder(Node root) {
+        List<Node> post = new ArrayList<>();
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Visit> stack = new ArrayDeque<>();
+        stack.push(new Visit(root));
+        seen.add(root);
         while (!stack.isEmpty()) {
-            Object[] top = stack.peek();
-            int i = (Integer) top[1];
-            if (top[0] instanceof Node n && i < n.inputShapes.length) {
-                top[1] = i + 1;
-                Object in = n.next(i);
-                if (in != null && seen.put(in, Boolean.TRUE) == null) stack.push(new Object[] {in, 0});
+            Visit top = stack.peek();
+            if (top.input < top.node.next.length) {
+                Node in = top.node.next[top.input++];
+                if (in != null && seen.add(in)) stack.push(new Visit(in));
             } else {
                 stack.pop();
-                post.add(top[0]);
+                post.add(top.node);
             }
         }
         Collections.reverse(post);
         return post;
+    }
+
+    /** A node on the walk's stack and the next of its inputs to visit. */
+    private static final class Visit {
+        final Node node;
+        int input;
+
+        Visit(Node node) { this.node = node; }
     }
 }

@@ -162,11 +162,8 @@ public final class F {
     public static Variable conv2dBatchNormEval(Variable x, Variable weight, Variable bias, ConvParams p,
                                                Variable gamma, Variable beta, Tensor runningMean, Tensor runningVar, float eps,
                                                Variable residual, boolean relu) {
-        if (Autograd.gradEnabled()) {
-            for (Variable v : new Variable[] {x, weight, bias, gamma, beta, residual})
-                if (v != null && v.requiresGrad())
-                    throw new IllegalStateException("conv2d+batch_norm (eval, fused): an input requires grad; use the separate ops");
-        }
+        if (Autograd.needsGrad(x, weight, bias, gamma, beta, residual))
+            throw new IllegalStateException("conv2d+batch_norm (eval, fused): an input requires grad; use the separate ops");
         Tensor b = bias == null ? null : bias.data(), g = gamma == null ? null : gamma.data(), bt = beta == null ? null : beta.data();
         Tensor res = residual == null ? null : residual.data();
         Backend be = Devices.common("conv2d+batch_norm", x.data(), weight.data(), b, g, bt, runningMean, runningVar, res).backend();

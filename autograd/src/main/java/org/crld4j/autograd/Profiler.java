@@ -7,7 +7,7 @@ import java.util.TreeMap;
 /**
  * Time per operation type, forward and backward, for choosing the next optimisation by
  * measurement. Forward time of an op is the time since the previous recorded op (or since
- * {@link #mark()}), so glue code between ops is charged to the op that follows it; backward time
+ * {@link #start()}), so glue code between ops is charged to the op that follows it; backward time
  * is measured around each node's backward. Off unless {@link #start()} is called; one thread.
  */
 public final class Profiler {
@@ -23,7 +23,7 @@ public final class Profiler {
     public static void start() {
         STATS.clear();
         enabled = true;
-        mark();
+        lastMark = System.nanoTime();
     }
 
     public static Map<String, Stat> stop() {
@@ -35,9 +35,6 @@ public final class Profiler {
     }
 
     public static boolean enabled() { return enabled; }
-
-    /** Starts the clock for the next forward op (call at the start of a step). */
-    public static void mark() { lastMark = System.nanoTime(); }
 
     static void forward(String op) {
         long now = System.nanoTime();

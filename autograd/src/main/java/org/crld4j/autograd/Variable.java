@@ -8,19 +8,23 @@ import java.util.List;
 
 /**
  * A tensor in the autograd graph: its value, whether it requires grad, the node that made it (null
- * for leaves) and, for leaves, the accumulated gradient. Each operation below computes its forward
+ * for leaves) and, for leaves that require grad, the {@link Node.AccumulateGrad} node their
+ * gradients flow into and the accumulated gradient. Each operation below computes its forward
  * and, in the same place, the backward closure with the tensors it saved.
  */
 public final class Variable {
     private final Tensor data;
     private final boolean requiresGrad;
     private final Node node;
+    /** Where this variable's gradient goes: its node, its leaf's AccumulateGrad, or null (no grad). */
+    private final Node gradNode;
     private Tensor grad;
 
     Variable(Tensor data, boolean requiresGrad, Node node) {
         this.data = data;
         this.requiresGrad = requiresGrad;
         this.node = node;
+        this.gradNode = node != null ? node : requiresGrad ? new Node.AccumulateGrad(this) : null;
     }
 
     /** A constant (no gradient). */
@@ -32,7 +36,8 @@ public final class Variable {
     public Tensor data() { return data; }
     public boolean requiresGrad() { return requiresGrad; }
     public boolean isLeaf() { return node == null; }
-    Node node() { return node; }
+    /** The node this variable's gradient flows into (null when it requires none). */
+    Node gradNode() { return gradNode; }
     /** Name of the operation that produced this variable, or null for a leaf. */
     public String gradFn() { return node == null ? null : node.op; }
 

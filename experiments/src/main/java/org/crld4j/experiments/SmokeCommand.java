@@ -1,22 +1,28 @@
 package org.crld4j.experiments;
 
+import org.crld4j.autograd.Autograd;
 import org.crld4j.autograd.F;
 import org.crld4j.autograd.Variable;
-import org.crld4j.tensor.ops.ConvParams;
-import org.crld4j.tensor.ops.PoolWindow;
+import org.crld4j.nn.layers.Activations;
+import org.crld4j.nn.layers.BatchNorm2d;
+import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.Linear;
+import org.crld4j.nn.layers.Pooling;
+import org.crld4j.nn.layers.Sequential;
+import org.crld4j.nn.optim.Sgd;
 import org.crld4j.tensor.Backends;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * End-to-end check of the foundation: a small CNN (conv-BN-ReLU-pool x2, linear) trained with
- * plain SGD and momentum on procedurally drawn 3x16x16 images of four stripe orientations. The
- * loss must fall and the held-out accuracy rise well above chance (25%).
+ * End-to-end check of the foundation: a small CNN (conv-BN-ReLU-pool x2, linear) built from the
+ * layers and trained with {@link Sgd} (momentum 0.9, weight decay 5e-4) on procedurally drawn
+ * 3x16x16 images of four stripe orientations. The loss must fall and the held-out accuracy rise
+ * well above chance (25%).
  */
 @Command(name = "smoke", mixinStandardHelpOptions = true,
         description = "Train a small CNN on generated stripe images and report loss and accuracy (foundation check).")
@@ -57,50 +63,49 @@ final class SmokeCommand implements Callable<Integer> {
     }
 
     /** Kaiming-normal conv weight (fan_out), as mdistiller initialises its CIFAR ResNets. */
-    static Variable convWeight(Rng rng, int k, int c) {
-        return Variable.leaf(Tensor.normal(rng, 0f, (float) Math.sqrt(2.0 / (k * 9)), k, c, 3, 3));
+    static Tensor convWeight(Rng rng, int k, int c) {
+        return Tensor.normal(rng, 0f, (float) Math.sqrt(2.0 / (k * 9)), k, c, 3, 3);
+    }
+
+    /** conv-BN-ReLU-pool x2, global average pool, linear; batch norm with PyTorch's defaults (eps 1e-5, momentum 0.1). */
+    static Sequential network(Rng rng) {
+        Conv2d conv1 = new Conv2d(3, 16, 3, 1, 1), conv2 = new Conv2d(16, 32, 3, 1, 1);
+        Linear fc = new Linear(32, CLASSES);
+        conv1.weight().data().copyFrom(convWeight(rng, 16, 3));
+        conv2.weight().data().copyFrom(convWeight(rng, 32, 16));
+        fc.weight().data().copyFrom(Tensor.uniform(rng, -0.17f, 0.17f, CLASSES, 32)); // bias stays zero
+        return new Sequential(conv1, new BatchNorm2d(16), new Activations.ReLU(), new Pooling.MaxPool2d(2, 2),
+                conv2, new BatchNorm2d(32), new Activations.ReLU(), new Pooling.MaxPool2d(2, 2),
+                new Pooling.AdaptiveAvgPool2d(1, 1), new Activations.Flatten(), fc);
     }
 
     @Override
     public Integer call() {
         Backends.host();
         Rng rng = new Rng(seed);
-        Variable w1 = convWeight(rng, 16, 3), g1 = Variable.leaf(Tensor.ones(16)), b1 = Variable.leaf(Tensor.zeros(16));
-        Variable w2 = convWeight(rng, 32, 16), g2 = Variable.leaf(Tensor.ones(32)), b2 = Variable.leaf(Tensor.zeros(32));
-        Variable fc = Variable.leaf(Tensor.uniform(rng, -0.17f, 0.17f, CLASSES, 32)), fcb = Variable.leaf(Tensor.zeros(CLASSES));
-        Tensor rm1 = Tensor.zeros(16), rv1 = Tensor.ones(16), rm2 = Tensor.zeros(32), rv2 = Tensor.ones(32);
-        List<Variable> params = List.of(w1, g1, b1, w2, g2, b2, fc, fcb);
-        Tensor[] momentum = params.stream().map(p -> Tensor.zerosLike(p.data())).toArray(Tensor[]::new);
-        PoolWindow pool = PoolWindow.of(2, 2, 0, false);
+        Sequential net = network(rng);
+        Sgd sgd = new Sgd(net.namedParameters(), lr, 0.9f, 5e-4f, false);
         Tensor[] test = stripes(new Rng(seed + 1000), 256);
         long t0 = System.nanoTime();
         double firstLoss = 0, lastLoss = 0;
+        net.train();
         for (int step = 1; step <= steps; step++) {
             Tensor[] b = stripes(rng, batch);
-            Variable h = F.batchNorm(F.conv2d(Variable.constant(b[0]), w1, null, ConvParams.of(1, 1)), g1, b1, rm1, rv1, true, 0.1f, 1e-5f).relu();
-            h = F.maxPool2d(h, pool);
-            h = F.batchNorm(F.conv2d(h, w2, null, ConvParams.of(1, 1)), g2, b2, rm2, rv2, true, 0.1f, 1e-5f).relu();
-            h = F.adaptiveAvgPool2d(F.maxPool2d(h, pool), 1, 1).flatten(1, 3);
-            Variable loss = F.crossEntropy(F.linear(h, fc, fcb), b[1]);
-            for (Variable p : params) p.zeroGrad();
+            Variable loss = F.crossEntropy(net.forward(Variable.constant(b[0])), b[1]);
+            sgd.zeroGrad();
             loss.backward();
-            for (int i = 0; i < params.size(); i++) { // SGD, momentum 0.9, weight decay 5e-4
-                Variable p = params.get(i);
-                Tensor g = p.grad().add(p.data().mul(5e-4f));
-                momentum[i].mulInPlace(0.9f).addInPlace(g);
-                p.data().addInPlace(momentum[i], -lr);
-            }
+            sgd.step();
             if (step == 1) firstLoss = loss.item();
             lastLoss = loss.item();
             if (step % 25 == 0 || step == 1) System.out.printf("step %4d  loss %.4f%n", step, loss.item());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Variable h = F.batchNorm(F.conv2d(Variable.constant(test[0]), w1, null, ConvParams.of(1, 1)), g1, b1, rm1, rv1, false, 0.1f, 1e-5f).relu();
-        h = F.maxPool2d(h, pool);
-        h = F.batchNorm(F.conv2d(h, w2, null, ConvParams.of(1, 1)), g2, b2, rm2, rv2, false, 0.1f, 1e-5f).relu();
-        h = F.adaptiveAvgPool2d(F.maxPool2d(h, pool), 1, 1).flatten(1, 3);
-        Tensor pred = F.linear(h, fc, fcb).data().argmax(1, false);
-        float acc = pred.eq(test[1]).mean().item();
+        net.eval();
+        float acc;
+        try (var s = Autograd.noGrad()) {
+            Tensor pred = net.forward(Variable.constant(test[0])).data().argmax(1, false);
+            acc = pred.eq(test[1]).mean().item();
+        }
         System.out.printf("trained %d steps of batch %d in %.1f s (%.0f images/s, %d threads)%n",
                 steps, batch, seconds, steps * batch / seconds, Backends.host().threads());
         System.out.printf("loss %.4f -> %.4f, held-out accuracy %.1f%% (chance 25%%)%n", firstLoss, lastLoss, 100 * acc);

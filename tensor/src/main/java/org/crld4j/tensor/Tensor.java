@@ -489,7 +489,6 @@ public final class Tensor {
     public Tensor div(Tensor o) { return with("div", o).binary(BinaryOp.DIV, this, o); }
     public Tensor pow(Tensor o) { return with("pow", o).binary(BinaryOp.POW, this, o); }
     public Tensor maximum(Tensor o) { return with("maximum", o).binary(BinaryOp.MAX, this, o); }
-    public Tensor minimum(Tensor o) { return with("minimum", o).binary(BinaryOp.MIN, this, o); }
 
     public Tensor add(float s) { return backend().unary(UnaryOp.ADD, this, s, 0f); }
     public Tensor sub(float s) { return backend().unary(UnaryOp.ADD, this, -s, 0f); }
@@ -507,9 +506,7 @@ public final class Tensor {
     public Tensor log() { return backend().unary(UnaryOp.LOG, this, 0f, 0f); }
     public Tensor sqrt() { return backend().unary(UnaryOp.SQRT, this, 0f, 0f); }
     public Tensor abs() { return backend().unary(UnaryOp.ABS, this, 0f, 0f); }
-    public Tensor relu() { return backend().unary(UnaryOp.RELU, this, 0f, 0f); }
     public Tensor sign() { return backend().unary(UnaryOp.SIGN, this, 0f, 0f); }
-    public Tensor reciprocal() { return map(x -> 1f / x); }
 
     /** Clamps into [lo, hi]; NaN stays NaN as in PyTorch. */
     public Tensor clamp(float lo, float hi) {
@@ -560,7 +557,6 @@ public final class Tensor {
 
     /** Index of the first maximum along dim. */
     public Tensor argmax(int dim, boolean keepdim) { return backend().argExtreme(this, dim, keepdim, true); }
-    public Tensor argmin(int dim, boolean keepdim) { return backend().argExtreme(this, dim, keepdim, false); }
 
     /** Variance over dims; unbiased divides by n-1 (PyTorch's default). */
     public Tensor var(int[] dims, boolean unbiased, boolean keepdim) { return backend().var(this, dims, unbiased, keepdim); }

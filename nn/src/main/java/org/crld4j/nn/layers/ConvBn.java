@@ -14,18 +14,12 @@ public final class ConvBn {
     private ConvBn() {}
 
     public static Variable forward(Conv2d conv, BatchNorm2d bn, Variable x, Variable residual, boolean relu) {
-        if (!bn.isTraining() && !needsGrad(conv, bn, x, residual)) {
+        if (!bn.isTraining() && !Autograd.needsGrad(x, conv.weight(), conv.bias(), bn.weight(), bn.bias(), residual)) {
             return F.conv2dBatchNormEval(x, conv.weight(), conv.bias(), conv.params, bn.weight(), bn.bias(),
                     bn.runningMean(), bn.runningVar(), bn.eps, residual, relu);
         }
         Variable y = bn.forward(conv.forward(x));
         if (residual != null) y = y.add(residual);
         return relu ? y.relu() : y;
-    }
-
-    private static boolean needsGrad(Conv2d conv, BatchNorm2d bn, Variable x, Variable residual) {
-        if (!Autograd.gradEnabled()) return false;
-        return x.requiresGrad() || conv.weight().requiresGrad() || (conv.bias() != null && conv.bias().requiresGrad())
-                || bn.weight().requiresGrad() || bn.bias().requiresGrad() || (residual != null && residual.requiresGrad());
     }
 }
