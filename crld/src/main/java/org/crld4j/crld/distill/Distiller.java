@@ -9,6 +9,7 @@ import org.crld4j.crld.loss.CrldLoss;
 import org.crld4j.crld.loss.DkdLoss;
 import org.crld4j.crld.loss.KdLoss;
 import org.crld4j.crld.loss.LogitStandardization;
+import org.crld4j.crld.loss.LossTerms;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.tensor.Tensor;
 
@@ -18,12 +19,18 @@ import java.util.Map;
 /**
  * A training objective around a student (and, except for vanilla training, a frozen teacher run
  * in eval mode without a graph), as mdistiller's distillers: each step returns its named loss
- * terms (already weighted; the total is their sum), the logits used for train accuracy, and
- * metrics such as CRLD's mask rates.
+ * terms, already weighted (each weight applied once, where the term is made: CRLD's in
+ * {@link CrldLoss}, KD's and DKD's in their {@link SingleView#distillation}), the total as their
+ * {@link LossTerms#sum}, the logits used for train accuracy, and metrics such as CRLD's mask rates.
  */
 public abstract class Distiller {
     /** One step's losses: total = sum of terms; logits of the weak view; metrics (numbers or histograms). */
-    public record Step(Variable total, Map<String, Variable> terms, Variable logits, Map<String, Object> metrics) {}
+    public record Step(Variable total, Map<String, Variable> terms, Variable logits, Map<String, Object> metrics) {
+        /** The step of these weighted terms: its total is their {@link LossTerms#sum}, in the map's order. */
+        public static Step of(Map<String, Variable> terms, Variable logits, Map<String, Object> metrics) {
+            return new Step(LossTerms.sum(terms), terms, logits, metrics);
+        }
+    }
 
     protected final Classifier student;
     protected final Classifier teacher;
@@ -49,12 +56,6 @@ public abstract class Distiller {
         try (var s = Autograd.noGrad()) {
             return teacher.forward(Variable.constant(x)).data();
         }
-    }
-
-    protected static Step sum(Map<String, Variable> terms, Variable logits, Map<String, Object> metrics) {
-        Variable total = null;
-        for (Variable v : terms.values()) total = total == null ? v : total.add(v);
-        return new Step(total, terms, logits, metrics);
     }
 
     /** Builds the distiller named by DISTILLER.TYPE: NONE, KD, DKD, CRLD or CRLD_DKD. */
@@ -89,61 +90,77 @@ public abstract class Distiller {
             Variable logits = student.forward(Variable.constant(weak));
             Map<String, Variable> t = new LinkedHashMap<>();
             t.put("loss_ce", F.crossEntropy(logits, labels));
-            return sum(t, logits, new LinkedHashMap<>());
+            return Step.of(t, logits, new LinkedHashMap<>());
         }
     }
 
-    /** Hinton's KD: ce_weight * CE + kd_weight * KD_T (batch mean), optionally on standardised logits. */
-    public static final class Kd extends Distiller {
-        private final float ceWeight, kdWeight, temperature;
+    /**
+     * The single-view distillers, KD and DKD: the teacher and the student on the weak view,
+     * loss_ce = ce_weight * CE on the raw logits, loss_kd the subclass's weighted term on the
+     * logits, both standardised first when EXPERIMENT.LOGIT_STAND is set.
+     */
+    public abstract static class SingleView extends Distiller {
+        private final float ceWeight;
         private final boolean ls;
 
-        public Kd(Classifier student, Classifier teacher, float ceWeight, float kdWeight, float temperature, boolean ls) {
+        SingleView(Classifier student, Classifier teacher, float ceWeight, boolean ls) {
             super(student, teacher);
-            this.ceWeight = ceWeight; this.kdWeight = kdWeight; this.temperature = temperature; this.ls = ls;
+            this.ceWeight = ceWeight; this.ls = ls;
+        }
+
+        @Override public final Step step(Tensor weak, Tensor strong, Tensor labels, int epoch) {
+            Tensor t = teacherLogits(weak);
+            student.train();
+            Variable logits = student.forward(Variable.constant(weak));
+            Variable s = ls ? LogitStandardization.apply(logits) : logits;
+            Variable ce = F.crossEntropy(logits, labels).mul(ceWeight);
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            Variable kd = distillation(s, ls ? LogitStandardization.apply(t) : t, labels, epoch, metrics);
+            Map<String, Variable> terms = new LinkedHashMap<>();
+            terms.put("loss_ce", ce);
+            terms.put("loss_kd", kd);
+            return Step.of(terms, logits, metrics);
+        }
+
+        /** The weighted distillation term (loss_kd) of one batch; {@code metrics} may take its parts. */
+        protected abstract Variable distillation(Variable student, Tensor teacher, Tensor labels, int epoch, Map<String, Object> metrics);
+    }
+
+    /** Hinton's KD: ce_weight * CE + kd_weight * KD_T (batch mean), optionally on standardised logits. */
+    public static final class Kd extends SingleView {
+        private final float kdWeight, temperature;
+
+        public Kd(Classifier student, Classifier teacher, float ceWeight, float kdWeight, float temperature, boolean ls) {
+            super(student, teacher, ceWeight, ls);
+            this.kdWeight = kdWeight; this.temperature = temperature;
         }
 
         @Override public String name() { return "kd"; }
 
-        @Override public Step step(Tensor weak, Tensor strong, Tensor labels, int epoch) {
-            Tensor t = teacherLogits(weak);
-            student.train();
-            Variable logits = student.forward(Variable.constant(weak));
-            Variable s = ls ? LogitStandardization.apply(logits) : logits;
-            Map<String, Variable> terms = new LinkedHashMap<>();
-            terms.put("loss_ce", F.crossEntropy(logits, labels).mul(ceWeight));
-            terms.put("loss_kd", KdLoss.mean(s, ls ? LogitStandardization.apply(t) : t, temperature).mul(kdWeight));
-            return sum(terms, logits, new LinkedHashMap<>());
+        @Override protected Variable distillation(Variable student, Tensor teacher, Tensor labels, int epoch, Map<String, Object> metrics) {
+            return KdLoss.mean(student, teacher, temperature).mul(kdWeight);
         }
     }
 
     /** DKD: ce_weight * CE + min(epoch / warmup, 1) * mean(alpha TCKD + beta NCKD); the two parts are logged as metrics. */
-    public static final class Dkd extends Distiller {
-        private final float ceWeight, alpha, beta, temperature;
+    public static final class Dkd extends SingleView {
+        private final float alpha, beta, temperature;
         private final int warmup;
-        private final boolean ls;
 
         public Dkd(Classifier student, Classifier teacher, float ceWeight, float alpha, float beta, float temperature, int warmup, boolean ls) {
-            super(student, teacher);
-            this.ceWeight = ceWeight; this.alpha = alpha; this.beta = beta; this.temperature = temperature; this.warmup = warmup; this.ls = ls;
+            super(student, teacher, ceWeight, ls);
+            this.alpha = alpha; this.beta = beta; this.temperature = temperature; this.warmup = warmup;
         }
 
         @Override public String name() { return "dkd"; }
 
-        @Override public Step step(Tensor weak, Tensor strong, Tensor labels, int epoch) {
-            Tensor t = teacherLogits(weak);
-            student.train();
-            Variable logits = student.forward(Variable.constant(weak));
-            Variable s = ls ? LogitStandardization.apply(logits) : logits;
-            DkdLoss.Parts p = DkdLoss.perSample(s, ls ? LogitStandardization.apply(t) : t, labels, temperature);
+        @Override protected Variable distillation(Variable student, Tensor teacher, Tensor labels, int epoch, Map<String, Object> metrics) {
+            DkdLoss.Parts p = DkdLoss.perSample(student, teacher, labels, temperature);
             float w = DkdLoss.warmup(epoch, warmup);
-            Map<String, Variable> terms = new LinkedHashMap<>();
-            terms.put("loss_ce", F.crossEntropy(logits, labels).mul(ceWeight));
-            terms.put("loss_kd", p.combined(alpha, beta).mean().mul(w));
-            Map<String, Object> parts = new LinkedHashMap<>(); // loss_kd's two parts, weighted as in it: they add up to loss_kd
-            parts.put("dkd_tckd", (double) p.tckd().data().mean().item() * alpha * w);
-            parts.put("dkd_nckd", (double) p.nckd().data().mean().item() * beta * w);
-            return sum(terms, logits, parts);
+            // loss_kd's two parts, weighted as in it: they add up to loss_kd
+            metrics.put("dkd_tckd", (double) p.tckd().data().mean().item() * alpha * w);
+            metrics.put("dkd_nckd", (double) p.nckd().data().mean().item() * beta * w);
+            return p.combined(alpha, beta).mean().mul(w);
         }
     }
 
@@ -182,16 +199,12 @@ public abstract class Distiller {
         @Override public Step step(Tensor weak, Tensor strong, Tensor labels, int epoch) {
             if (strong == null) throw new IllegalArgumentException("CRLD needs the strong view in every batch");
             CrldLoss.Terms t = terms(weak, strong, labels, epoch);
-            Map<String, Variable> terms = new LinkedHashMap<>();
-            terms.put("loss_ce", t.ce().mul(cfg.ceWeight()));
-            terms.put("loss_kd_wv", t.kdWithinView().mul(cfg.wvWeight()));
-            terms.put("loss_kd_cv", t.kdCrossView().mul(cfg.cvWeight()));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mask_w_rate", (double) t.maskWeak().mean().item());
             m.put("mask_s_rate", (double) t.maskStrong().mean().item());
             m.put("conf_w_hist", histogram(t.confWeak()));
             m.put("conf_s_hist", histogram(t.confStrong()));
-            return new Step(t.total(), terms, t.weakLogits(), m);
+            return new Step(t.total(), t.weighted(), t.weakLogits(), m); // CrldLoss: total = LossTerms.sum(weighted)
         }
 
     }

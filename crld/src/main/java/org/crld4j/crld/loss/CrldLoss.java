@@ -5,6 +5,10 @@ import org.crld4j.autograd.Variable;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The CRLD loss exactly as the released {@code CRLD.py} computes it. With the teacher's
  * confidence conf = max softmax at T = 1 on each view, m_w = conf_w >= tau_w, m_s = conf_s >= tau_s:
@@ -14,13 +18,19 @@ import org.crld4j.tensor.Tensor;
  *   L_cv = mean_i m_s(i) * [KD(s_s, t_w) + KD(s_w, t_s)](i)     (strong mask gates both cross-view pairs)
  *   total = w_ce L_ce + w_wv L_wv + w_cv L_cv
  * </pre>
- * Means run over the whole batch: masked samples add 0 but still count in the denominator.
+ * Means run over the whole batch: masked samples add 0 but still count in the denominator. The
+ * weights are applied here only: {@link Terms#weighted} holds the three weighted terms under the
+ * names the trainer logs, and {@code total} is their {@link LossTerms#sum}.
  */
 public final class CrldLoss {
     private CrldLoss() {}
 
-    /** Every intermediate, for logging and teaching; the losses are unweighted except {@code total}. */
-    public record Terms(Variable ce, Variable kdWithinView, Variable kdCrossView, Variable total,
+    /**
+     * Every intermediate, for logging and teaching. {@code ce}, {@code kdWithinView} and
+     * {@code kdCrossView} are unweighted; {@code weighted} holds them times their weights as
+     * loss_ce, loss_kd_wv, loss_kd_cv (in that order), and {@code total} is their sum.
+     */
+    public record Terms(Variable ce, Variable kdWithinView, Variable kdCrossView, Map<String, Variable> weighted, Variable total,
                         Tensor confWeak, Tensor confStrong, Tensor maskWeak, Tensor maskStrong,
                         Variable kdSwTw, Variable kdSsTs, Variable kdSsTw, Variable kdSwTs,
                         Variable weakLogits, Variable strongLogits) {}
@@ -68,7 +78,11 @@ public final class CrldLoss {
         Variable kdSwTs = pair.perSample(studentWeak, teacherStrong);
         Variable wv = kdSwTw.add(kdSsTs).mul(Variable.constant(maskW)).mean();
         Variable cv = kdSsTw.add(kdSwTs).mul(Variable.constant(maskS)).mean();
-        Variable total = ce.mul(cfg.ceWeight()).add(wv.mul(cfg.wvWeight())).add(cv.mul(cfg.cvWeight()));
-        return new Terms(ce, wv, cv, total, confW, confS, maskW, maskS, kdSwTw, kdSsTs, kdSsTw, kdSwTs, studentWeak, studentStrong);
+        Map<String, Variable> weighted = new LinkedHashMap<>();
+        weighted.put("loss_ce", ce.mul(cfg.ceWeight()));
+        weighted.put("loss_kd_wv", wv.mul(cfg.wvWeight()));
+        weighted.put("loss_kd_cv", cv.mul(cfg.cvWeight()));
+        Map<String, Variable> terms = Collections.unmodifiableMap(weighted);
+        return new Terms(ce, wv, cv, terms, LossTerms.sum(terms), confW, confS, maskW, maskS, kdSwTw, kdSsTs, kdSsTw, kdSwTs, studentWeak, studentStrong);
     }
 }

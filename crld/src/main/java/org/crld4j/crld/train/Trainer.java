@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -111,135 +112,43 @@ public final class Trainer {
         return hook;
     }
 
+    /** Where a run starts: the first epoch to train, the steps of it already done and their statistics, the best top-1 so far. */
+    private record Start(int firstEpoch, int stepsDone, EpochState partial, double best) {}
+
+    /**
+     * Trains SOLVER.EPOCHS epochs (or what is left of them when resuming from latest.ckpt): each
+     * epoch is {@link #trainEpoch}, {@link #evaluate}, {@link #logEpoch}, {@link #checkpointEpoch} and
+     * {@link #printEpoch}.
+     */
     public Result fit(boolean resume) throws IOException {
         Path latest = runDir.resolve("latest.ckpt");
         if (resume && !Files.isRegularFile(latest)) // before anything is created in the run directory
             throw new IOException("nothing to resume: no latest.ckpt in " + runDir);
         Files.createDirectories(runDir);
         int epochs = cfg.integer("SOLVER.EPOCHS");
-        int firstEpoch = 1, skipSteps = 0;
-        Map<String, Object> partial = Map.of(); // running sums of an epoch interrupted mid-way
-        double best = -1;
+        Start start = resume ? resumeFrom(latest) : startFresh();
+        double best = start.best(), last = 0, lastEvalSeconds = 0; // the evaluation's duration, for the run's ETA
         List<Map<String, Object>> log = new ArrayList<>();
-        if (resume) {
-            Checkpoint c = Checkpoint.load(latest);
-            distiller.student().loadStateDict(c.section("model."), true);
-            sgd.loadState(c.section("optim."));
-            int done = ((Number) c.meta().get("epoch")).intValue();
-            skipSteps = ((Number) c.meta().get("step")).intValue();
-            if (c.meta().get("partial") instanceof Map<?, ?> p) {
-                @SuppressWarnings("unchecked") Map<String, Object> pm = (Map<String, Object>) p;
-                partial = pm;
-            }
-            firstEpoch = done + 1;
-            best = ((Number) c.meta().get("best_acc")).doubleValue();
-            out.printf("resumed from %s: %d epochs done%s, best top-1 %.2f%n", latest, done,
-                    skipSteps > 0 ? " and " + skipSteps + " steps of epoch " + (done + 1) : "", best);
-        } else {
-            Files.deleteIfExists(runDir.resolve("log.jsonl"));
-            Files.deleteIfExists(runDir.resolve("log.csv"));
-            Files.writeString(runDir.resolve("config.yaml"), cfg.toString());
-        }
-        long seed = cfg.longValue("EXPERIMENT.SEED");
         int batch = cfg.integer("SOLVER.BATCH_SIZE"), maxSteps = cfg.integer("SOLVER.MAX_STEPS_PER_EPOCH");
-        int workers = cfg.integer("DATASET.NUM_WORKERS");
         long t0 = System.nanoTime();
-        double last = 0, lastEvalSeconds = 0; // the evaluation's duration, for the run's ETA
-        Device device = distiller.student().device();
-        try (Loader loader = new Loader(train, data.weak(), distiller.twoViews() ? data.strong() : null, batch, true, seed, workers)) {
+        try (Loader loader = new Loader(train, data.weak(), distiller.twoViews() ? data.strong() : null, batch, true,
+                cfg.longValue("EXPERIMENT.SEED"), cfg.integer("DATASET.NUM_WORKERS"))) {
             int stepsPerEpoch = maxSteps > 0 ? Math.min(maxSteps, loader.batchesPerEpoch()) : loader.batchesPerEpoch();
-            for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
-                float lr = (float) schedule.lr(epoch);
-                sgd.setLr(lr);
+            for (int epoch = start.firstEpoch(); epoch <= epochs; epoch++) {
+                boolean continuing = epoch == start.firstEpoch() && start.stepsDone() > 0; // the interrupted epoch
+                EpochState state = continuing ? start.partial() : new EpochState();
                 Progress progress = Progress.training(out, epoch, epochs, stepsPerEpoch, lastEvalSeconds);
-                Map<String, Double> sums = new LinkedHashMap<>();
-                Map<String, long[]> histograms = new LinkedHashMap<>();
-                long hits = 0, seen = 0;
-                if (skipSteps > 0 && !partial.isEmpty()) { // continue the interrupted epoch's statistics
-                    hits = ((Number) partial.get("hits")).longValue();
-                    seen = ((Number) partial.get("seen")).longValue();
-                    ((Map<?, ?>) partial.get("sums")).forEach((k, v) -> sums.put((String) k, ((Number) v).doubleValue()));
-                    ((Map<?, ?>) partial.get("histograms")).forEach((k, v) ->
-                            histograms.put((String) k, ((List<?>) v).stream().mapToLong(o -> ((Number) o).longValue()).toArray()));
-                }
-                long epochStart = System.nanoTime();
-                Iterator<Loader.Batch> it = loader.epoch(epoch);
-                int step = 0;
-                for (; step < skipSteps && it.hasNext(); step++) it.next(); // resuming mid-epoch: same order, skip what was done
-                skipSteps = 0;
-                for (; step < stepsPerEpoch && it.hasNext(); step++) {
-                    Loader.Batch b = it.next();
-                    Tensor labels = b.labels().to(device); // the batch goes up once: both views and the labels
-                    Distiller.Step s = distiller.step(b.weak().to(device), b.strong() == null ? null : b.strong().to(device), labels, epoch);
-                    float[] scalars = loggedScalars(s, labels); // one transfer back: the terms, the total, the top-1 hits
-                    checkFinite(s, scalars, epoch, step + 1, latest);
-                    sgd.zeroGrad();
-                    s.total().backward();
-                    sgd.step();
-                    int t = 0;
-                    for (String term : s.terms().keySet()) sums.merge(term, (double) scalars[t++] * b.size(), Double::sum);
-                    float total = scalars[t++];
-                    sums.merge("train_loss", (double) total * b.size(), Double::sum);
-                    for (var e : s.metrics().entrySet()) {
-                        if (e.getValue() instanceof Double d) sums.merge(e.getKey(), d * b.size(), Double::sum);
-                        else if (e.getValue() instanceof long[] h) {
-                            long[] acc = histograms.computeIfAbsent(e.getKey(), k -> new long[h.length]);
-                            for (int i = 0; i < h.length; i++) acc[i] += h[i];
-                        }
-                    }
-                    hits += (long) scalars[t];
-                    seen += b.size();
-                    progress.update(step + 1, total, seen);
-                    if (stopRequested) {
-                        Map<String, Object> running = new LinkedHashMap<>();
-                        running.put("hits", hits);
-                        running.put("seen", seen);
-                        running.put("sums", new LinkedHashMap<>(sums));
-                        Map<String, Object> hs = new LinkedHashMap<>();
-                        histograms.forEach((k, h) -> hs.put(k, java.util.Arrays.stream(h).boxed().toList()));
-                        running.put("histograms", hs);
-                        save(latest, epoch - 1, step + 1, best, running);
-                        progress.finish();
-                        String msg = "interrupted at epoch " + epoch + " step " + (step + 1) + "; checkpoint " + latest + " (continue with --resume)";
-                        out.println(msg); // before releasing the shutdown hook, after which the JVM may halt at once
-                        out.flush();
-                        saved.countDown();
-                        throw new InterruptedTraining(msg);
-                    }
-                }
-                progress.finish();
-                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                double trainSeconds = trainEpoch(loader, epoch, continuing ? start.stepsDone() : 0, stepsPerEpoch, state, progress, best, latest);
                 long evalStart = System.nanoTime();
-                int testBatch = cfg.integer("DATASET.TEST.BATCH_SIZE");
-                Progress evalProgress = Progress.evaluation(out, epoch, epochs, (test.size() + testBatch - 1) / testBatch, trainSeconds);
-                Evaluator.Result r = Evaluator.evaluate(distiller.student(), test, data.testPipeline(), testBatch, workers, evalProgress);
-                evalProgress.finish();
+                Evaluator.Result r = evaluate(epoch, epochs, trainSeconds);
                 lastEvalSeconds = (System.nanoTime() - evalStart) / 1e9;
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", epoch);
-                row.put("lr", schedule.lr(epoch));
-                for (var e : sums.entrySet()) row.put(e.getKey(), e.getValue() / Math.max(1, seen));
-                row.put("train_acc", 100.0 * hits / Math.max(1, seen));
-                histograms.forEach((k, h) -> row.put(k, java.util.Arrays.stream(h).boxed().toList()));
-                row.put("test_acc", r.top1());
-                row.put("test_acc_top5", r.top5());
-                row.put("test_loss", r.loss());
-                row.put("images_per_s", seen / trainSeconds);
-                row.put("seconds", trainSeconds);
-                row.put("eval_seconds", lastEvalSeconds);
+                Map<String, Object> row = logEpoch(epoch, state, r, trainSeconds, lastEvalSeconds);
                 log.add(row);
-                appendLogs(row);
                 last = r.top1();
                 boolean isBest = r.top1() >= best;
                 if (isBest) best = r.top1();
-                save(latest, epoch, 0, best, Map.of());
-                if (isBest) Files.copy(latest, runDir.resolve("best.ckpt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                if (epoch % cfg.integer("LOG.SAVE_CHECKPOINT_FREQ") == 0) // mdistiller's epoch_N, kept beside latest and best
-                    Files.copy(latest, runDir.resolve("epoch_" + epoch + ".ckpt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                out.printf("epoch %d/%d  lr %.5g  train_loss %.4f  train_acc %.2f  test_acc %.2f  top5 %.2f  test_loss %.4f  %.0f img/s%n",
-                        epoch, epochs, lr, (Double) row.get("train_loss"), (Double) row.get("train_acc"), r.top1(), r.top5(), r.loss(),
-                        (Double) row.get("images_per_s"));
-                out.flush();
+                checkpointEpoch(latest, epoch, best, isBest);
+                printEpoch(epoch, epochs, row, r);
                 afterEpoch.epochDone(epoch, runDir);
             }
         } finally {
@@ -249,17 +158,113 @@ public final class Trainer {
         return new Result(epochs, best, last, (System.nanoTime() - t0) / 1e9, runDir, log);
     }
 
+    /** Loads the student and the optimiser from latest.ckpt and says where training continues. */
+    private Start resumeFrom(Path latest) throws IOException {
+        Checkpoint c = Checkpoint.load(latest);
+        distiller.student().loadStateDict(c.section("model."), true);
+        sgd.loadState(c.section("optim."));
+        int done = ((Number) c.meta().get("epoch")).intValue();
+        int steps = ((Number) c.meta().get("step")).intValue();
+        double best = ((Number) c.meta().get("best_acc")).doubleValue();
+        out.printf("resumed from %s: %d epochs done%s, best top-1 %.2f%n", latest, done,
+                steps > 0 ? " and " + steps + " steps of epoch " + (done + 1) : "", best);
+        return new Start(done + 1, steps, EpochState.fromMeta(c.meta()), best);
+    }
+
+    /** A new run: the old logs go, the configuration is written beside the checkpoints. */
+    private Start startFresh() throws IOException {
+        Files.deleteIfExists(runDir.resolve("log.jsonl"));
+        Files.deleteIfExists(runDir.resolve("log.csv"));
+        Files.writeString(runDir.resolve("config.yaml"), cfg.toString());
+        return new Start(1, 0, new EpochState(), -1);
+    }
+
     /**
-     * The step's loss terms, its total and its top-1 hits, in one host copy (a device would
-     * otherwise synchronise once per value). Hits: the first maximum is the label, which is
-     * Evaluator.topK's rule for finite logits (a NaN loss stops training before hits matter).
+     * One epoch's steps at its learning rate, after skipping the {@code stepsDone} batches a
+     * resumed run already trained on (the loader gives the same order); returns the seconds taken.
+     * After each step, a requested stop writes the checkpoint and throws {@link InterruptedTraining}.
      */
-    private static float[] loggedScalars(Distiller.Step s, Tensor labels) {
-        List<Tensor> values = new ArrayList<>();
-        for (var v : s.terms().values()) values.add(v.data().reshape(1));
-        values.add(s.total().data().reshape(1));
-        values.add(s.logits().data().argmax(1, false).eq(labels).sum().reshape(1));
-        return Tensor.cat(values, 0).toArray();
+    private double trainEpoch(Loader loader, int epoch, int stepsDone, int stepsPerEpoch, EpochState state, Progress progress,
+                              double best, Path latest) throws IOException {
+        sgd.setLr((float) schedule.lr(epoch));
+        Device device = distiller.student().device();
+        long epochStart = System.nanoTime();
+        Iterator<Loader.Batch> it = loader.epoch(epoch);
+        int step = 0;
+        for (; step < stepsDone && it.hasNext(); step++) it.next();
+        for (; step < stepsPerEpoch && it.hasNext(); step++) {
+            float total = trainStep(it.next(), device, epoch, step + 1, state, latest);
+            progress.update(step + 1, total, state.seen());
+            if (stopRequested) stopAndSave(latest, epoch, step + 1, best, state, progress);
+        }
+        progress.finish();
+        return (System.nanoTime() - epochStart) / 1e9;
+    }
+
+    /** Forward, finiteness check, backward and SGD update of one batch, added to {@code state}; returns the step's total loss. */
+    private float trainStep(Loader.Batch b, Device device, int epoch, int step, EpochState state, Path latest) {
+        Tensor labels = b.labels().to(device); // the batch goes up once: both views and the labels
+        Distiller.Step s = distiller.step(b.weak().to(device), b.strong() == null ? null : b.strong().to(device), labels, epoch);
+        float[] scalars = EpochState.scalars(s, labels); // one transfer back: the terms, the total, the top-1 hits
+        checkFinite(s, scalars, epoch, step, latest);
+        sgd.zeroGrad();
+        s.total().backward();
+        sgd.step();
+        return state.add(s, scalars, b.size());
+    }
+
+    /** What Ctrl-C does after the step: checkpoint mid-epoch (with the epoch's statistics so far), say so, release the hook, stop. */
+    private void stopAndSave(Path latest, int epoch, int stepsDone, double best, EpochState state, Progress progress) throws IOException {
+        save(latest, epoch - 1, stepsDone, best, state.toMeta());
+        progress.finish();
+        String msg = "interrupted at epoch " + epoch + " step " + stepsDone + "; checkpoint " + latest + " (continue with --resume)";
+        out.println(msg); // before releasing the shutdown hook, after which the JVM may halt at once
+        out.flush();
+        saved.countDown();
+        throw new InterruptedTraining(msg);
+    }
+
+    /** Top-1, top-5 and loss on the test set, with its own progress line. */
+    private Evaluator.Result evaluate(int epoch, int epochs, double trainSeconds) {
+        int testBatch = cfg.integer("DATASET.TEST.BATCH_SIZE");
+        Progress evalProgress = Progress.evaluation(out, epoch, epochs, (test.size() + testBatch - 1) / testBatch, trainSeconds);
+        Evaluator.Result r = Evaluator.evaluate(distiller.student(), test, data.testPipeline(), testBatch,
+                cfg.integer("DATASET.NUM_WORKERS"), evalProgress);
+        evalProgress.finish();
+        return r;
+    }
+
+    /** The epoch's log row, appended to log.jsonl and log.csv. */
+    private Map<String, Object> logEpoch(int epoch, EpochState state, Evaluator.Result r, double trainSeconds,
+                                         double evalSeconds) throws IOException {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", epoch);
+        row.put("lr", schedule.lr(epoch));
+        state.putMeans(row);
+        row.put("test_acc", r.top1());
+        row.put("test_acc_top5", r.top5());
+        row.put("test_loss", r.loss());
+        row.put("images_per_s", state.seen() / trainSeconds);
+        row.put("seconds", trainSeconds);
+        row.put("eval_seconds", evalSeconds);
+        appendLogs(row);
+        return row;
+    }
+
+    /** The epoch's summary line on {@code out}, once its checkpoints are written. */
+    private void printEpoch(int epoch, int epochs, Map<String, Object> row, Evaluator.Result r) {
+        out.printf("epoch %d/%d  lr %.5g  train_loss %.4f  train_acc %.2f  test_acc %.2f  top5 %.2f  test_loss %.4f  %.0f img/s%n",
+                epoch, epochs, (float) schedule.lr(epoch), (Double) row.get("train_loss"), (Double) row.get("train_acc"), r.top1(), r.top5(),
+                r.loss(), (Double) row.get("images_per_s"));
+        out.flush();
+    }
+
+    /** latest.ckpt after every epoch; best.ckpt when top-1 did not drop; epoch_N.ckpt every LOG.SAVE_CHECKPOINT_FREQ epochs. */
+    private void checkpointEpoch(Path latest, int epoch, double best, boolean isBest) throws IOException {
+        save(latest, epoch, 0, best, Map.of());
+        if (isBest) Files.copy(latest, runDir.resolve("best.ckpt"), StandardCopyOption.REPLACE_EXISTING);
+        if (epoch % cfg.integer("LOG.SAVE_CHECKPOINT_FREQ") == 0) // mdistiller's epoch_N, kept beside latest and best
+            Files.copy(latest, runDir.resolve("epoch_" + epoch + ".ckpt"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void checkFinite(Distiller.Step s, float[] scalars, int epoch, int step, Path latest) {
@@ -279,7 +284,7 @@ public final class Trainer {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("epoch", epochsDone);
         meta.put("step", stepsDone);
-        meta.put("partial", partialEpoch);
+        meta.put(EpochState.META_KEY, partialEpoch);
         meta.put("best_acc", best);
         meta.put("distiller", distiller.name());
         meta.put("student", cfg.str("DISTILLER.STUDENT"));
