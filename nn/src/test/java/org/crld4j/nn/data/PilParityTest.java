@@ -1,7 +1,7 @@
 package org.crld4j.nn.data;
 
-import org.crld4j.nn.io.JsonWriter;
 import org.crld4j.tensor.Rng;
+import org.crld4j.tensor.io.JsonWriter;
 import org.crld4j.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
