@@ -41,7 +41,7 @@ public record Pipeline(Transforms.Transform transform, float[] mean, float[] std
     public static Pipeline tiny384Test() { return resizedFirst(test(IMAGENET_MEAN, IMAGENET_STD)); }
 
     private static Pipeline resizedFirst(Pipeline p) {
-        return new Pipeline(Transforms.compose(List.of(Transforms.resizeShorter(384, Ops.Filter.BICUBIC), p.transform())), p.mean(), p.std());
+        return new Pipeline(Transforms.compose(List.of(Transforms.resizeShorter(384, ImageOps.Filter.BICUBIC), p.transform())), p.mean(), p.std());
     }
 
     public static Pipeline imagenetWeak() {
