@@ -7,7 +7,7 @@
 The models come from the shared re-typing of mdistiller's zoo, /work/shared/bench/models.py
 (--models-py, else <repo>/../shared/bench/models.py). For each model (one "case" named after it)
 OUTDIR gets, in make_golden.py's format (raw little-endian float32 *.f32 / int32 *.i32 files and
-manifest.json listing tensors and cases, which org.crld4j.tensor.io.GoldenSet reads):
+manifest.json listing tensors and cases, which org.crld4j.testing.golden.GoldenSet reads):
 
   NAME.pth                 torch.save(state_dict): seeded init, then every BN weight/bias and
                            conv/linear bias drawn away from 1/0 and the running statistics

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The worked example of the method brief's Appendix B: CRLD, DKD with warm-up, logit standardisation. */
+/** The worked example of Appendix B of {@code ../shared/reference/crld-method.md}: CRLD, DKD with warm-up, logit standardisation. */
 class AppendixBTest {
     static final Tensor SW = Tensor.of(new float[] {2.0f, 0.5f, -1.0f, 0.0f, 0.1f, 0.2f, 0.3f, 0.4f, 1.0f, -1.0f, 0.5f, 2.0f}, 3, 4);
     static final Tensor SS = Tensor.of(new float[] {1.5f, 0.7f, -0.5f, 0.2f, 0.0f, 0.5f, 0.1f, 0.3f, 0.2f, -0.3f, 0.9f, 1.1f}, 3, 4);

@@ -2,7 +2,7 @@ package org.crld4j.crld;
 
 import org.crld4j.autograd.Variable;
 import org.crld4j.crld.loss.DkdLoss;
-import org.crld4j.tensor.io.GoldenSet;
+import org.crld4j.testing.golden.GoldenSet;
 import org.crld4j.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

@@ -7,7 +7,7 @@ import org.crld4j.crld.loss.KdLoss;
 import org.crld4j.tensor.Device;
 import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.Tensor;
-import org.crld4j.tensor.io.GoldenSet;
+import org.crld4j.testing.golden.GoldenSet;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

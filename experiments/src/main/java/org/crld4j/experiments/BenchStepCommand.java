@@ -2,7 +2,6 @@ package org.crld4j.experiments;
 
 import org.crld4j.autograd.Profiler;
 import org.crld4j.experiments.bench.Workloads;
-import org.crld4j.nn.io.JsonWriter;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.nn.optim.Sgd;
@@ -11,6 +10,7 @@ import org.crld4j.tensor.DeviceStats;
 import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.io.JsonWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

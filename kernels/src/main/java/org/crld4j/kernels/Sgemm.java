@@ -9,26 +9,22 @@ import jdk.incubator.vector.VectorSpecies;
  * MR x NR micro-kernel keeps its 4 x 2 vector accumulators in registers while it walks k (4 rows
  * divide every channel count of the zoo, so convolutions rarely hit the scalar edge path).
  * Register budget: AVX2 has 16 vector registers, and C2 issues all of a k step's A broadcasts
- * before the FMAs, so a tile needs accumulators + B vectors + MR broadcasts <= 16: 6 x 2 and
- * 5 x 2 tiles spill one accumulator to the stack (seen in the disassembly) and run at ~30 GFLOP/s;
- * 4 x 2 (14 registers) and 3 x 3 (15) do not spill and ran alike (3 x 3 a few per cent ahead on
- * square products, but 24-wide panels waste up to 11% on the 64-pixel convolution outputs).
- * A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a load, no shuffle), so an
- * A micro-panel is 4 x KC floats (3 KB) and stays in L1 beside the streamed B micro-panel
- * (KC x 16, 12 KB); the B block (KC x NC, 384 KB) sits in L2. An earlier layout packed A
- * pre-broadcast (8 copies of each element): 24 KB panels that no longer fit L1 with B, and 8x the
- * packing traffic. (This shared guest's speed drifts by 30% within minutes: compare variants
- * interleaved in one JVM, not from separate runs.)
+ * before the FMAs, so a tile needs accumulators + B vectors + MR broadcasts <= 16; 4 x 2 takes
+ * 14 and does not spill. A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a
+ * load, no shuffle), so an A micro-panel is 4 x KC floats (3 KB) and stays in L1 beside the
+ * streamed B micro-panel (KC x 16, 12 KB); the B block (KC x NC, 384 KB) sits in L2.
  * Multithreading splits C into contiguous row slices (or column slices when C is wide and short);
  * every element of C is summed in the same k order whatever the thread count.
  *
- * <p>The plain reference is {@link org.crld4j.tensor.ReferenceBackend#referenceGemm}.
+ * <p>The tiles and layouts measured on the way to this one, and how to compare variants on this
+ * machine, are in BENCHMARKS.md (SGEMM). The plain reference is
+ * {@link org.crld4j.tensor.ReferenceBackend#referenceGemm}.
  */
 public final class Sgemm {
     /**
-     * 256-bit vectors, fixed at compile time: with the lane count computed at run time
-     * ({@code SPECIES_PREFERRED.length()}) C2 generated a kernel half as fast, so the sizes below
-     * are compile-time constants. 256 bits is AVX2; an AVX-512 kernel would be a second class.
+     * 256-bit vectors, fixed at compile time so that C2 sees the sizes below as constants (a lane
+     * count read at run time costs half the speed: BENCHMARKS.md). 256 bits is AVX2; an AVX-512
+     * kernel would be a second class.
      */
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
     static final int L = 8;

@@ -51,9 +51,6 @@ public abstract class Module {
         return registerBuffer(name, value);
     }
 
-    /** Registers a child on behalf of a helper that builds this module's parts (e.g. a shared shortcut rule). */
-    public final <M extends Module> M registerModuleForBlock(String name, M module) { return registerModule(name, module); }
-
     protected final <M extends Module> M registerModule(String name, M module) {
         checkName(name);
         children.put(name, module);

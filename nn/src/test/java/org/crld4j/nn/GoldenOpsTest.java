@@ -9,7 +9,7 @@ import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.ops.ConvParams;
 import org.crld4j.tensor.ops.PoolWindow;
 import org.crld4j.tensor.Tensor;
-import org.crld4j.tensor.io.GoldenSet;
+import org.crld4j.testing.golden.GoldenSet;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -9,7 +9,7 @@ import org.crld4j.tensor.Device;
 import org.crld4j.tensor.Devices;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
-import org.crld4j.tensor.io.GoldenSet;
+import org.crld4j.testing.golden.GoldenSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

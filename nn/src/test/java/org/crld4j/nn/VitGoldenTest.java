@@ -7,7 +7,7 @@ import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.nn.models.VisionTransformer;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
-import org.crld4j.tensor.io.GoldenSet;
+import org.crld4j.testing.golden.GoldenSet;
 import org.crld4j.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

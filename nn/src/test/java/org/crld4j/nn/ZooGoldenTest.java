@@ -8,7 +8,7 @@ import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.tensor.Rng;
 import org.crld4j.tensor.Tensor;
-import org.crld4j.tensor.io.GoldenSet;
+import org.crld4j.testing.golden.GoldenSet;
 import org.crld4j.tensor.io.Json;
 import org.crld4j.testing.Python;
 import org.junit.jupiter.api.DynamicTest;

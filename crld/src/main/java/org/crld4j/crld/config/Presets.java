@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The released CRLD configurations (method brief section 2): the twelve CIFAR-100 pairs, the
+ * The released CRLD configurations (the YAML files under the released code's {@code configs/}; section 2 of
+ * {@code ../shared/reference/crld-method.md}): the twelve CIFAR-100 pairs, the
  * Tiny-ImageNet resnet32x4 -> resnet8x4 and ViT-L/16@384 -> ResNet18 pairs and the two ImageNet pairs; and mdistiller's DKD
  * configurations (configs/cifar100/dkd/*.yaml, configs/imagenet/{r34_r18,r50_mv1}/dkd.yaml), named after their
  * files ("cifar100/dkd/res56_res20", "imagenet/r34_r18/dkd"), so that the DKD baselines run with

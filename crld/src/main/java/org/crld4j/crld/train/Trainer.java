@@ -6,7 +6,7 @@ import org.crld4j.nn.data.Dataset;
 import org.crld4j.nn.data.Loader;
 import org.crld4j.nn.data.Subsets;
 import org.crld4j.nn.io.Checkpoint;
-import org.crld4j.nn.io.JsonWriter;
+import org.crld4j.tensor.io.JsonWriter;
 import org.crld4j.nn.optim.LrSchedule;
 import org.crld4j.nn.optim.Sgd;
 import org.crld4j.tensor.Device;

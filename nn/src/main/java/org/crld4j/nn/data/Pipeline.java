@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * A view's recipe: an image transform and the per-channel Normalize that turns the result into
- * CHW floats, (pixel / 255 - mean) / std. The presets follow CRLD's dataset files (section 3 of
- * the method brief).
+ * CHW floats, (pixel / 255 - mean) / std. The presets follow CRLD's dataset files
+ * ({@code mdistiller/dataset/cifar100.py}, {@code tinyimagenet200.py}, {@code imagenet.py}; section 3
+ * of {@code ../shared/reference/crld-method.md}).
  */
 public record Pipeline(Transforms.Transform transform, float[] mean, float[] std) {
     public static final float[] CIFAR100_MEAN = {0.5071f, 0.4867f, 0.4408f}, CIFAR100_STD = {0.2675f, 0.2565f, 0.2761f};
@@ -41,7 +42,7 @@ public record Pipeline(Transforms.Transform transform, float[] mean, float[] std
     public static Pipeline tiny384Test() { return resizedFirst(test(IMAGENET_MEAN, IMAGENET_STD)); }
 
     private static Pipeline resizedFirst(Pipeline p) {
-        return new Pipeline(Transforms.compose(List.of(Transforms.resizeShorter(384, Ops.Filter.BICUBIC), p.transform())), p.mean(), p.std());
+        return new Pipeline(Transforms.compose(List.of(Transforms.resizeShorter(384, ImageOps.Filter.BICUBIC), p.transform())), p.mean(), p.std());
     }
 
     public static Pipeline imagenetWeak() {

@@ -37,13 +37,13 @@ public final class Transforms {
     public static Transform randomCrop(int size, int padding) {
         return (im, rng) -> {
             int top = randint(rng, 0, im.height() + 2 * padding - size), left = randint(rng, 0, im.width() + 2 * padding - size);
-            return Ops.paddedCrop(im, padding, top, left, size);
+            return ImageOps.paddedCrop(im, padding, top, left, size);
         };
     }
 
     /** RandomHorizontalFlip(p). */
     public static Transform horizontalFlip(double p) {
-        return (im, rng) -> rng.nextDouble() < p ? Ops.flipHorizontal(im) : im;
+        return (im, rng) -> rng.nextDouble() < p ? ImageOps.flipHorizontal(im) : im;
     }
 
     /** RandomResizedCrop(size), scale (0.08, 1), ratio (3/4, 4/3), bilinear: torchvision's 10 tries then a centre fallback. */
@@ -56,32 +56,32 @@ public final class Transforms {
                 int cw = (int) Math.round(Math.sqrt(target * aspect)), ch = (int) Math.round(Math.sqrt(target / aspect));
                 if (cw > 0 && cw <= w && ch > 0 && ch <= h) {
                     int top = randint(rng, 0, h - ch), left = randint(rng, 0, w - cw);
-                    return Ops.resizeBilinear(Ops.crop(im, top, left, ch, cw), size, size);
+                    return ImageOps.resizeBilinear(ImageOps.crop(im, top, left, ch, cw), size, size);
                 }
             }
             double ratio = (double) w / h;
             int cw = w, ch = h;
             if (ratio < 3.0 / 4) ch = (int) Math.round(w / (3.0 / 4));
             else if (ratio > 4.0 / 3) cw = (int) Math.round(h * (4.0 / 3));
-            return Ops.resizeBilinear(Ops.crop(im, (h - ch) / 2, (w - cw) / 2, ch, cw), size, size);
+            return ImageOps.resizeBilinear(ImageOps.crop(im, (h - ch) / 2, (w - cw) / 2, ch, cw), size, size);
         };
     }
 
     /** Resize(size): the shorter side becomes size, the other keeps the aspect ratio (truncated); bilinear. */
-    public static Transform resizeShorter(int size) { return resizeShorter(size, Ops.Filter.BILINEAR); }
+    public static Transform resizeShorter(int size) { return resizeShorter(size, ImageOps.Filter.BILINEAR); }
 
     /** Resize(size, interpolation) on a PIL image: the shorter side becomes size, the other keeps the aspect ratio (truncated). */
-    public static Transform resizeShorter(int size, Ops.Filter filter) {
+    public static Transform resizeShorter(int size, ImageOps.Filter filter) {
         return (im, rng) -> {
             int h = im.height(), w = im.width();
             if (Math.min(h, w) == size) return im;
-            return w <= h ? Ops.resize(im, (int) ((long) size * h / w), size, filter) : Ops.resize(im, size, (int) ((long) size * w / h), filter);
+            return w <= h ? ImageOps.resize(im, (int) ((long) size * h / w), size, filter) : ImageOps.resize(im, size, (int) ((long) size * w / h), filter);
         };
     }
 
     /** CenterCrop(size): offsets round((H - size) / 2). */
     public static Transform centerCrop(int size) {
-        return (im, rng) -> Ops.crop(im, (int) Math.round((im.height() - size) / 2.0), (int) Math.round((im.width() - size) / 2.0), size, size);
+        return (im, rng) -> ImageOps.crop(im, (int) Math.round((im.height() - size) / 2.0), (int) Math.round((im.width() - size) / 2.0), size, size);
     }
 
     /** The 14 RandAugment operations of CRLD's dataset files, in their list order. */
@@ -97,20 +97,20 @@ public final class Transforms {
         /** Applies the op with magnitude v (drawn uniformly from [min, max)). */
         public Image apply(Image im, double v) {
             return switch (this) {
-                case AUTO_CONTRAST -> Ops.autocontrast(im);
-                case BRIGHTNESS -> Ops.brightness(im, v);
-                case COLOR -> Ops.color(im, v);
-                case CONTRAST -> Ops.contrast(im, v);
-                case EQUALIZE -> Ops.equalize(im);
+                case AUTO_CONTRAST -> ImageOps.autocontrast(im);
+                case BRIGHTNESS -> ImageOps.brightness(im, v);
+                case COLOR -> ImageOps.color(im, v);
+                case CONTRAST -> ImageOps.contrast(im, v);
+                case EQUALIZE -> ImageOps.equalize(im);
                 case IDENTITY -> im;
-                case POSTERIZE -> Ops.posterize(im, Math.max(1, (int) v));
-                case ROTATE -> Ops.rotate(im, v);
-                case SHARPNESS -> Ops.sharpness(im, v);
-                case SHEAR_X -> Ops.shearX(im, v);
-                case SHEAR_Y -> Ops.shearY(im, v);
-                case SOLARIZE -> Ops.solarize(im, v);
-                case TRANSLATE_X -> Ops.translateX(im, v * im.width());
-                case TRANSLATE_Y -> Ops.translateY(im, v * im.height());
+                case POSTERIZE -> ImageOps.posterize(im, Math.max(1, (int) v));
+                case ROTATE -> ImageOps.rotate(im, v);
+                case SHARPNESS -> ImageOps.sharpness(im, v);
+                case SHEAR_X -> ImageOps.shearX(im, v);
+                case SHEAR_Y -> ImageOps.shearY(im, v);
+                case SOLARIZE -> ImageOps.solarize(im, v);
+                case TRANSLATE_X -> ImageOps.translateX(im, v * im.width());
+                case TRANSLATE_Y -> ImageOps.translateY(im, v * im.height());
             };
         }
     }
@@ -154,7 +154,7 @@ public final class Transforms {
      */
     public static Image cutout(Image im, double side, Rng rng) {
         int[] r = cutoutRectangle(im.width(), im.height(), side, rng);
-        return Ops.fillRectangle(im, r[0], r[1], r[2], r[3], CUTOUT_FILL);
+        return ImageOps.fillRectangle(im, r[0], r[1], r[2], r[3], CUTOUT_FILL);
     }
 
     /** {x0, y0, x1, y1} of a cutout (inclusive corners). */

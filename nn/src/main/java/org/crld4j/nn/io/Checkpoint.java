@@ -3,6 +3,7 @@ package org.crld4j.nn.io;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 import org.crld4j.tensor.io.Json;
+import org.crld4j.tensor.io.JsonWriter;
 
 import java.io.DataOutputStream;
 import java.io.IOException;

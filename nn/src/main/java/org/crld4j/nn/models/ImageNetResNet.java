@@ -27,7 +27,7 @@ public final class ImageNetResNet extends Classifier {
         conv1 = registerModule("conv1", new Conv2d(3, 64, 7, 2, 3));
         bn1 = registerModule("bn1", new BatchNorm2d(64));
         maxpool = registerModule("maxpool", new Pooling.MaxPool2d(3, 2, 1, false));
-        layers = ResidualBlocks.fourStages(this, bottleneck, blocks, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED);
+        layers = ResidualBlocks.fourStages(this::registerModule, bottleneck, blocks, ResidualBlocks.Shortcut.DOWNSAMPLE_IF_NEEDED);
         fc = registerModule("fc", new Linear(512 * expansion, numClasses));
         initDefaults(rng);
         for (Module m : namedModules().values())

@@ -25,7 +25,7 @@ public final class ResNetV2 extends Classifier {
         int expansion = bottleneck ? ResidualBlocks.Bottleneck.EXPANSION : 1;
         conv1 = registerModule("conv1", new Conv2d(3, 64, 3, 1, 1));
         bn1 = registerModule("bn1", new BatchNorm2d(64));
-        layers = ResidualBlocks.fourStages(this, bottleneck, blocks, ResidualBlocks.Shortcut.SHORTCUT_ALWAYS);
+        layers = ResidualBlocks.fourStages(this::registerModule, bottleneck, blocks, ResidualBlocks.Shortcut.SHORTCUT_ALWAYS);
         linear = registerModule("linear", new Linear(512 * expansion, numClasses));
         initDefaults(rng);
         for (Module m : namedModules().values()) if (m instanceof Conv2d c) Init.kaimingNormalFanOut(c.weight().data(), rng);

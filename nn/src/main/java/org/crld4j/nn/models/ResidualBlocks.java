@@ -7,24 +7,30 @@ import org.crld4j.nn.layers.Conv2d;
 import org.crld4j.nn.layers.ConvBn;
 import org.crld4j.nn.layers.Sequential;
 
+import java.util.function.BiFunction;
+
 /**
  * The two post-activation residual blocks the ResNets share. The projection shortcut (conv1x1 +
  * BN, where stride or width changes) is registered under the name the original code uses:
  * "downsample" in mdistiller's CIFAR ResNet and torchvision (absent for the identity), "shortcut"
- * in mdistiller's resnetv2 (an empty Sequential for the identity).
+ * in mdistiller's resnetv2 (an empty Sequential for the identity). The helpers here register
+ * children through the owner's {@code registerModule}, passed in as {@code this::registerModule}.
  */
 final class ResidualBlocks {
     private ResidualBlocks() {}
+
+    /** Registers a child of the module under construction: that module's {@code this::registerModule}. */
+    interface Registrar extends BiFunction<String, Sequential, Sequential> {}
 
     /** How a block names and registers its shortcut. */
     enum Shortcut {
         DOWNSAMPLE_IF_NEEDED, SHORTCUT_ALWAYS;
 
-        Sequential register(Module block, int in, int out, int stride) {
+        Sequential register(Registrar block, int in, int out, int stride) {
             boolean project = stride != 1 || in != out;
             if (this == DOWNSAMPLE_IF_NEEDED)
-                return project ? block.registerModuleForBlock("downsample", Blocks.projection(in, out, stride)) : null;
-            return block.registerModuleForBlock("shortcut", project ? Blocks.projection(in, out, stride) : new Sequential());
+                return project ? block.apply("downsample", Blocks.projection(in, out, stride)) : null;
+            return block.apply("shortcut", project ? Blocks.projection(in, out, stride) : new Sequential());
         }
     }
 
@@ -39,7 +45,7 @@ final class ResidualBlocks {
             bn1 = registerModule("bn1", new BatchNorm2d(planes));
             conv2 = registerModule("conv2", Blocks.conv3x3(planes, planes, 1));
             bn2 = registerModule("bn2", new BatchNorm2d(planes));
-            shortcut = kind.register(this, in, planes, stride);
+            shortcut = kind.register(this::registerModule, in, planes, stride);
         }
 
         @Override public Variable forward(Variable x) {
@@ -63,7 +69,7 @@ final class ResidualBlocks {
             bn2 = registerModule("bn2", new BatchNorm2d(planes));
             conv3 = registerModule("conv3", Blocks.conv1x1(planes, out, 1));
             bn3 = registerModule("bn3", new BatchNorm2d(out));
-            shortcut = kind.register(this, in, out, stride);
+            shortcut = kind.register(this::registerModule, in, out, stride);
         }
 
         @Override public Variable forward(Variable x) {
@@ -88,11 +94,11 @@ final class ResidualBlocks {
     }
 
     /** The four stages (64, 128, 256, 512 planes; strides 1, 2, 2, 2) shared by ResNet18/34/50 in both layouts. */
-    static Sequential[] fourStages(Module owner, boolean bottleneck, int[] blocks, Shortcut kind) {
+    static Sequential[] fourStages(Registrar owner, boolean bottleneck, int[] blocks, Shortcut kind) {
         int[] in = {64}, planes = {64, 128, 256, 512};
         Sequential[] layers = new Sequential[4];
         for (int s = 0; s < 4; s++)
-            layers[s] = owner.registerModuleForBlock("layer" + (s + 1), stage(in, planes[s], blocks[s], s == 0 ? 1 : 2, bottleneck, kind));
+            layers[s] = owner.apply("layer" + (s + 1), stage(in, planes[s], blocks[s], s == 0 ? 1 : 2, bottleneck, kind));
         return layers;
     }
 }

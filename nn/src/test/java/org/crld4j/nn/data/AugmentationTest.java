@@ -24,64 +24,64 @@ class AugmentationTest {
 
     @Test void paddedCropOffsetsAndFlip() {
         Image im = ramp();
-        Image c = Ops.paddedCrop(im, 2, 1, 3, 4);  // window starts 1 above and 1 right of the original origin
+        Image c = ImageOps.paddedCrop(im, 2, 1, 3, 4);  // window starts 1 above and 1 right of the original origin
         assertEquals(0, c.get(0, 0, 0));            // padding row
         assertEquals(4 * 1, c.get(1, 0, 0));        // original (0, 1)
         assertEquals(16 * 2 + 4 * 3, c.get(3, 2, 0)); // original (2, 3)
         assertEquals(0, c.get(3, 3, 0));            // padding column
-        Image f = Ops.flipHorizontal(im);
+        Image f = ImageOps.flipHorizontal(im);
         assertEquals(im.get(2, 3, 1), f.get(2, 0, 1));
         Image t = Transforms.randomCrop(4, 0).apply(im, new Rng(1));
         assertArrayEquals(im.pixels(), t.pixels(), "padding 0, same size: the only offset is (0, 0)");
     }
 
     @Test void pointOperations() {
-        assertArrayEquals(new byte[] {0, (byte) 0xf0, 0x30, (byte) 0x80}, Ops.posterize(gray(1, 4, 0, 255, 63, 128), 4).pixels());
-        assertArrayEquals(new byte[] {10, (byte) 127, (byte) 127, 0}, Ops.solarize(gray(1, 4, 10, 127, 128, 255), 128).pixels());
+        assertArrayEquals(new byte[] {0, (byte) 0xf0, 0x30, (byte) 0x80}, ImageOps.posterize(gray(1, 4, 0, 255, 63, 128), 4).pixels());
+        assertArrayEquals(new byte[] {10, (byte) 127, (byte) 127, 0}, ImageOps.solarize(gray(1, 4, 10, 127, 128, 255), 128).pixels());
         // autocontrast stretches [50, 150] to [0, 255]: 100 -> int(100 * 2.55 - 127.5) = 127
-        assertArrayEquals(new byte[] {0, (byte) 127, (byte) 255}, Ops.autocontrast(gray(1, 3, 50, 100, 150)).pixels());
+        assertArrayEquals(new byte[] {0, (byte) 127, (byte) 255}, ImageOps.autocontrast(gray(1, 3, 50, 100, 150)).pixels());
         // equalize: histogram {0:2, 100:1, 200:1}; step = (4 - 1) / 255 = 0 -> identity
-        assertArrayEquals(gray(1, 4, 0, 0, 100, 200).pixels(), Ops.equalize(gray(1, 4, 0, 0, 100, 200)).pixels());
+        assertArrayEquals(gray(1, 4, 0, 0, 100, 200).pixels(), ImageOps.equalize(gray(1, 4, 0, 0, 100, 200)).pixels());
         int[] many = new int[512];
         for (int i = 0; i < 512; i++) many[i] = i < 256 ? 10 : 20;
-        Image eq = Ops.equalize(gray(1, 512, many)); // two equal bins: step = (512 - 256) / 255 = 1; lut[10] = 0, lut[20] = 256 -> 255
+        Image eq = ImageOps.equalize(gray(1, 512, many)); // two equal bins: step = (512 - 256) / 255 = 1; lut[10] = 0, lut[20] = 256 -> 255
         assertEquals(0, eq.get(0, 0, 0));
         assertEquals(255, eq.get(0, 300, 0));
     }
 
     @Test void blendsMoveTowardTheirDegenerateImage() {
         Image im = ramp();
-        assertEquals((int) (0 + 0.5f * im.get(3, 3, 2)), Ops.brightness(im, 0.5).get(3, 3, 2));
+        assertEquals((int) (0 + 0.5f * im.get(3, 3, 2)), ImageOps.brightness(im, 0.5).get(3, 3, 2));
         // on noise, every blend changes pixels (a no-op fails; a ramp is its own smoothing); PilParityTest pins the values
         Image noise = PilParityTest.noise(6, 6, 3);
         for (var op : java.util.List.<java.util.function.UnaryOperator<Image>>of(
-                x -> Ops.contrast(x, 0.3), x -> Ops.color(x, 0.3), x -> Ops.sharpness(x, 0.3)))
+                x -> ImageOps.contrast(x, 0.3), x -> ImageOps.color(x, 0.3), x -> ImageOps.sharpness(x, 0.3)))
             assertTrue(!java.util.Arrays.equals(noise.pixels(), op.apply(noise).pixels()));
         // contrast 0.3 of (y, x, 0) = 31 + 0.3 * (16 y + 4 x - 31): the ramp's mean luma is 30 + 0.815, rounded to 31
-        assertEquals((int) (31 + 0.3f * (16 * 3 + 4 * 3 - 31)), Ops.contrast(im, 0.3).get(3, 3, 0));
+        assertEquals((int) (31 + 0.3f * (16 * 3 + 4 * 3 - 31)), ImageOps.contrast(im, 0.3).get(3, 3, 0));
         Image flat = Image.blank(2, 2, 3);
         java.util.Arrays.fill(flat.pixels(), (byte) 77);
-        assertArrayEquals(flat.pixels(), Ops.contrast(flat, 0.3).pixels(), "contrast of a flat image is itself");
-        assertArrayEquals(flat.pixels(), Ops.color(flat, 0.3).pixels(), "a gray image has no colour to remove");
-        assertArrayEquals(flat.pixels(), Ops.sharpness(flat, 0.3).pixels());
+        assertArrayEquals(flat.pixels(), ImageOps.contrast(flat, 0.3).pixels(), "contrast of a flat image is itself");
+        assertArrayEquals(flat.pixels(), ImageOps.color(flat, 0.3).pixels(), "a gray image has no colour to remove");
+        assertArrayEquals(flat.pixels(), ImageOps.sharpness(flat, 0.3).pixels());
     }
 
     @Test void geometryFollowsPilAffine() {
         Image im = ramp();
         // translate by +1 px: output (x, y) = input (x + 1, y); last column is black
-        Image tx = Ops.translateX(im, 1.0);
+        Image tx = ImageOps.translateX(im, 1.0);
         assertEquals(im.get(1, 2, 0), tx.get(1, 1, 0));
         assertEquals(0, tx.get(1, 3, 0));
-        Image ty = Ops.translateY(im, -1.0);
+        Image ty = ImageOps.translateY(im, -1.0);
         assertEquals(im.get(0, 2, 0), ty.get(1, 2, 0));
         // shear x by 0.5: output (x, y) samples input (x + 0.5 (y + 0.5) + 0.5 - 0.5 ...): row 1 shifts by floor(x + 0.5 + 0.75)
-        Image sx = Ops.shearX(im, 0.5);
+        Image sx = ImageOps.shearX(im, 0.5);
         assertEquals(im.get(1, 1, 0), sx.get(1, 0, 0));
         assertEquals(im.get(0, 0, 0), sx.get(0, 0, 0));
         // rotate 90 degrees counter-clockwise about the centre: output (x, y) = input (w - 1 - y, x)
-        Image r = Ops.rotate(im, 90);
+        Image r = ImageOps.rotate(im, 90);
         for (int y = 0; y < 4; y++) for (int x = 0; x < 4; x++) assertEquals(im.get(x, 3 - y, 0), r.get(y, x, 0), y + "," + x);
-        assertArrayEquals(im.pixels(), Ops.rotate(im, 360).pixels());
+        assertArrayEquals(im.pixels(), ImageOps.rotate(im, 360).pixels());
     }
 
     @Test void cutoutRectangleQuirks() {
@@ -91,7 +91,7 @@ class AugmentationTest {
             assertTrue(r[0] >= 0 && r[0] <= 27, "x0 " + r[0]);
             assertTrue(r[2] <= 32 && r[2] - r[0] <= 10 && r[2] - r[0] >= 5, "x1 " + r[2]);
         }
-        Image filled = Ops.fillRectangle(Image.blank(4, 4, 3), 1, 1, 2, 2, Transforms.CUTOUT_FILL);
+        Image filled = ImageOps.fillRectangle(Image.blank(4, 4, 3), 1, 1, 2, 2, Transforms.CUTOUT_FILL);
         assertEquals(125, filled.get(1, 1, 0));
         assertEquals(114, filled.get(2, 2, 2));
         assertEquals(0, filled.get(3, 3, 0));
@@ -138,8 +138,8 @@ class AugmentationTest {
         assertEquals(0.25, cutoutSum / (draws / 2.0), 0.01, "cutout fraction is U[0, 0.5)");
         assertTrue(cutoutMax < 0.5 && cutoutMax > 0.49);
         Image noise = PilParityTest.noise(8, 8, 1);
-        assertArrayEquals(Ops.posterize(noise, 7).pixels(), Transforms.Op.POSTERIZE.apply(noise, 7.999).pixels(), "int(7.999) = 7 bits");
-        assertArrayEquals(Ops.posterize(noise, 4).pixels(), Transforms.Op.POSTERIZE.apply(noise, 4.0).pixels());
+        assertArrayEquals(ImageOps.posterize(noise, 7).pixels(), Transforms.Op.POSTERIZE.apply(noise, 7.999).pixels(), "int(7.999) = 7 bits");
+        assertArrayEquals(ImageOps.posterize(noise, 4).pixels(), Transforms.Op.POSTERIZE.apply(noise, 4.0).pixels());
     }
 
     @Test void strongViewDiffersFromWeakButKeepsTheShape() {

@@ -1,7 +1,7 @@
 package org.crld4j.nn.data;
 
-import org.crld4j.nn.io.JsonWriter;
 import org.crld4j.tensor.Rng;
+import org.crld4j.tensor.io.JsonWriter;
 import org.crld4j.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,7 +188,7 @@ class PilParityTest {
         for (int i = 0; i < crops.length; i++) {
             int[] c = crops[i];
             job.add("rrc_" + i, "wide", List.of(List.of("resized_crop", c[0], c[1], c[2], c[3], c[4])),
-                    Ops.resizeBilinear(Ops.crop(wide, c[0], c[1], c[2], c[3]), c[4], c[4]));
+                    ImageOps.resizeBilinear(ImageOps.crop(wide, c[0], c[1], c[2], c[3]), c[4], c[4]));
         }
         job.check();
     }
@@ -202,9 +202,9 @@ class PilParityTest {
         int[][] sizes = {{23, 37}, {13, 90}, {60, 41}, {97, 131}, {5, 7}};
         for (int[] hw : sizes)
             job.add("bicubic_" + hw[0] + "x" + hw[1], "wide", List.of(List.of("resize", hw[0], hw[1], "BICUBIC")),
-                    Ops.resize(wide, hw[0], hw[1], Ops.Filter.BICUBIC));
+                    ImageOps.resize(wide, hw[0], hw[1], ImageOps.Filter.BICUBIC));
         job.add("tiny_384", "tiny", List.of(List.of("resize_shorter", 384, "BICUBIC")),
-                Transforms.resizeShorter(384, Ops.Filter.BICUBIC).apply(tiny, null));
+                Transforms.resizeShorter(384, ImageOps.Filter.BICUBIC).apply(tiny, null));
         for (int seed = 0; seed < 3; seed++) { // the tinyimagenet200_384 weak view: resize, RandomCrop(384, padding=8), flip
             Rng rng = new Rng(seed);
             int top = rng.nextInt(17), left = rng.nextInt(17);

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A small, strict JSON reader (RFC 8259): objects become ordered maps, arrays lists, numbers
- * doubles. Enough for manifests and logs; errors give the character position.
+ * doubles. Enough for manifests and logs; errors give the character position. {@link JsonWriter} writes.
  */
 public final class Json {
     private final String s;

@@ -1,6 +1,7 @@
-package org.crld4j.tensor.io;
+package org.crld4j.testing.golden;
 
 import org.crld4j.tensor.Tensor;
+import org.crld4j.tensor.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

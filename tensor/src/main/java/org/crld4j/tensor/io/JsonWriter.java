@@ -1,9 +1,9 @@
-package org.crld4j.nn.io;
+package org.crld4j.tensor.io;
 
 import java.util.List;
 import java.util.Map;
 
-/** Writes maps, lists, strings, numbers, booleans and null as JSON (the reader is tensor.io.Json). */
+/** Writes maps, lists, strings, numbers, booleans and null as JSON; {@link Json} reads it back. */
 public final class JsonWriter {
     private JsonWriter() {}
 

@@ -6,8 +6,8 @@ package org.crld4j.nn.data;
  * at pixel centres and fill with black, as PIL's Image.transform(AFFINE, NEAREST); blends compute
  * {@code degenerate + f * (image - degenerate)} in float and truncate, as PIL's Image.blend.
  */
-public final class Ops {
-    private Ops() {}
+public final class ImageOps {
+    private ImageOps() {}
 
     // ---------------------------------------------------------------- cropping, flipping, padding
 
@@ -59,7 +59,7 @@ public final class Ops {
         return l;
     }
 
-    /** ImageOps.posterize: keep the top {@code bits} bits. */
+    /** PIL's ImageOps.posterize: keep the top {@code bits} bits. */
     public static Image posterize(Image im, int bits) {
         int mask = ~((1 << (8 - bits)) - 1) & 0xff;
         int[] lut = new int[256];
@@ -67,7 +67,7 @@ public final class Ops {
         return lut(im, sameLut(im.channels(), lut));
     }
 
-    /** ImageOps.solarize: values >= threshold become 255 - value. */
+    /** PIL's ImageOps.solarize: values >= threshold become 255 - value. */
     public static Image solarize(Image im, double threshold) {
         int[] lut = new int[256];
         for (int i = 0; i < 256; i++) lut[i] = i < threshold ? i : 255 - i;
@@ -81,7 +81,7 @@ public final class Ops {
         return h;
     }
 
-    /** ImageOps.autocontrast (cutoff 0): per channel, stretch [min, max] to [0, 255]. */
+    /** PIL's ImageOps.autocontrast (cutoff 0): per channel, stretch [min, max] to [0, 255]. */
     public static Image autocontrast(Image im) {
         int[][] luts = new int[im.channels()][256];
         for (int c = 0; c < im.channels(); c++) {
@@ -100,7 +100,7 @@ public final class Ops {
         return lut(im, luts);
     }
 
-    /** ImageOps.equalize: per-channel histogram equalisation with PIL's step rule. */
+    /** PIL's ImageOps.equalize: per-channel histogram equalisation with PIL's step rule. */
     public static Image equalize(Image im) {
         int[][] luts = new int[im.channels()][256];
         for (int c = 0; c < im.channels(); c++) {
