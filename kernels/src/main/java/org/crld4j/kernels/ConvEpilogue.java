@@ -1,6 +1,5 @@
 package org.crld4j.kernels;
 
-import org.crld4j.tensor.ops.ConvParams;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

@@ -65,7 +65,7 @@ public final class Relu {
         return (int) ((long) n * r / ranges) & -SPECIES.length();
     }
 
-    static float scalar(float v) { return v > 0f ? v : (v == v ? 0f : v); }
+    static float scalar(float v) { return v > 0f ? v : (Float.isNaN(v) ? v : 0f); }
 
     /** The plain reference: one loop each way. */
     static float[] referenceForward(float[] x) {

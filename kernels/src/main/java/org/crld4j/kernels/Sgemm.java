@@ -55,7 +55,7 @@ public final class Sgemm {
     private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private Sgemm() {}
-    
+
 
     /** Work below this many multiply-adds is not worth waking the pool for. */
     private static final long PARALLEL_MIN_WORK = 1L << 18;

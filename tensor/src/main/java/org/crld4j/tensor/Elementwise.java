@@ -74,7 +74,7 @@ final class Elementwise {
             case LOG -> { for (int i = 0; i < n; i++) o[i] = (float) Math.log(x[off + i]); }
             case SQRT -> { for (int i = 0; i < n; i++) o[i] = (float) Math.sqrt(x[off + i]); }
             case ABS -> { for (int i = 0; i < n; i++) o[i] = Math.abs(x[off + i]); }
-            case RELU -> { for (int i = 0; i < n; i++) { float v = x[off + i]; o[i] = v > 0f ? v : (v == v ? 0f : v); } }
+            case RELU -> { for (int i = 0; i < n; i++) { float v = x[off + i]; o[i] = v > 0f ? v : (Float.isNaN(v) ? v : 0f); } }
             case SIGN -> { for (int i = 0; i < n; i++) o[i] = Math.signum(x[off + i]); }
             case ADD -> { for (int i = 0; i < n; i++) o[i] = x[off + i] + arg; }
             case MUL -> { for (int i = 0; i < n; i++) o[i] = x[off + i] * arg; }
@@ -98,7 +98,7 @@ final class Elementwise {
             case LOG -> x -> (float) Math.log(x);
             case SQRT -> x -> (float) Math.sqrt(x);
             case ABS -> Math::abs;
-            case RELU -> x -> x > 0f ? x : (x == x ? 0f : x);
+            case RELU -> x -> x > 0f ? x : (Float.isNaN(x) ? x : 0f);
             case SIGN -> Math::signum;
             case ADD -> x -> x + arg;
             case MUL -> x -> x * arg;

@@ -4,7 +4,6 @@ import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
-import org.jocl.cl_kernel;
 import org.jocl.cl_program;
 
 import java.io.IOException;
