@@ -27,25 +27,30 @@ final class EpochState {
     /** The images seen so far this epoch. */
     long seen() { return seen; }
 
+    /** What a training step logs, read back from its device in one copy. */
+    record StepScalars(Map<String, Float> terms, float total, long hits) {}
+
     /**
      * The step's loss terms, its total and its top-1 hits, in one host copy (a device would
-     * otherwise synchronise once per value): {@code [term_1 .. term_n, total, hits]}. Hits: the
-     * first maximum is the label, which is Evaluator.topK's rule for finite logits (a NaN loss
-     * stops training before hits matter).
+     * otherwise synchronise once per value). Hits: the first maximum is the label, which is
+     * Evaluator.topK's rule for finite logits (a NaN loss stops training before hits matter).
      */
-    static float[] scalars(Distiller.Step s, Tensor labels) {
+    static StepScalars scalars(Distiller.Step s, Tensor labels) {
         List<Tensor> values = new ArrayList<>();
         for (var v : s.terms().values()) values.add(v.data().reshape(1));
         values.add(s.total().data().reshape(1));
         values.add(s.logits().data().argmax(1, false).eq(labels).sum().reshape(1));
-        return Tensor.cat(values, 0).toArray();
+        float[] v = Tensor.cat(values, 0).toArray();
+        Map<String, Float> terms = new LinkedHashMap<>();
+        int t = 0;
+        for (String term : s.terms().keySet()) terms.put(term, v[t++]);
+        return new StepScalars(terms, v[t], (long) v[t + 1]);
     }
 
-    /** Adds one step of {@code batchSize} images, its {@link #scalars} given; returns the step's total loss. */
-    float add(Distiller.Step s, float[] scalars, int batchSize) {
-        int t = 0;
-        for (String term : s.terms().keySet()) sums.merge(term, (double) scalars[t++] * batchSize, Double::sum);
-        float total = scalars[t++];
+    /** Adds one step of {@code batchSize} images; returns the step's total loss. */
+    float add(Distiller.Step s, StepScalars scalars, int batchSize) {
+        scalars.terms().forEach((term, v) -> sums.merge(term, (double) v * batchSize, Double::sum));
+        float total = scalars.total();
         sums.merge("train_loss", (double) total * batchSize, Double::sum);
         for (var e : s.metrics().entrySet()) {
             if (e.getValue() instanceof Double d) sums.merge(e.getKey(), d * batchSize, Double::sum);
@@ -54,7 +59,7 @@ final class EpochState {
                 for (int i = 0; i < h.length; i++) acc[i] += h[i];
             }
         }
-        hits += (long) scalars[t];
+        hits += scalars.hits();
         seen += batchSize;
         return total;
     }

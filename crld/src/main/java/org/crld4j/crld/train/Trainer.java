@@ -205,8 +205,8 @@ public final class Trainer {
     private float trainStep(Loader.Batch b, Device device, int epoch, int step, EpochState state, Path latest) {
         Tensor labels = b.labels().to(device); // the batch goes up once: both views and the labels
         Distiller.Step s = distiller.step(b.weak().to(device), b.strong() == null ? null : b.strong().to(device), labels, epoch);
-        float[] scalars = EpochState.scalars(s, labels); // one transfer back: the terms, the total, the top-1 hits
-        checkFinite(s, scalars, epoch, step, latest);
+        EpochState.StepScalars scalars = EpochState.scalars(s, labels); // one transfer back: the terms, the total, the top-1 hits
+        checkFinite(scalars, epoch, step, latest);
         sgd.zeroGrad();
         s.total().backward();
         sgd.step();
@@ -267,12 +267,11 @@ public final class Trainer {
             Files.copy(latest, runDir.resolve("epoch_" + epoch + ".ckpt"), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private void checkFinite(Distiller.Step s, float[] scalars, int epoch, int step, Path latest) {
-        int t = 0;
-        for (String term : s.terms().keySet()) {
-            float v = scalars[t++];
+    private static void checkFinite(EpochState.StepScalars scalars, int epoch, int step, Path latest) {
+        for (var e : scalars.terms().entrySet()) {
+            float v = e.getValue();
             if (!Float.isFinite(v))
-                throw new DivergedException("loss term " + term + " is " + v + " at epoch " + epoch + " step " + step
+                throw new DivergedException("loss term " + e.getKey() + " is " + v + " at epoch " + epoch + " step " + step
                         + "; training stopped" + (Files.exists(latest) ? ", last good checkpoint " + latest : ""));
         }
     }

@@ -20,7 +20,7 @@ class EpochStateTest {
 
     private static Variable scalar(float v) { return Variable.constant(Tensor.scalar(v)); }
 
-    /** One CRLD-like step: two terms, a rate and a histogram; scalars as EpochState.scalars lays them out. */
+    /** One CRLD-like step: two terms, a rate and a histogram, with the scalars EpochState.scalars would read back. */
     private static void addStep(EpochState s, float ce, float kd, double rate, long[] hist, int hits, int size) {
         Map<String, Variable> terms = new LinkedHashMap<>();
         terms.put("loss_ce", scalar(ce));
@@ -28,7 +28,10 @@ class EpochStateTest {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("mask_w_rate", rate);
         metrics.put("conf_w_hist", hist);
-        s.add(new Distiller.Step(scalar(ce + kd), terms, scalar(0), metrics), new float[] {ce, kd, ce + kd, hits}, size);
+        Map<String, Float> values = new LinkedHashMap<>();
+        values.put("loss_ce", ce);
+        values.put("loss_kd", kd);
+        s.add(new Distiller.Step(scalar(ce + kd), terms, scalar(0), metrics), new EpochState.StepScalars(values, ce + kd, hits), size);
     }
 
     private static Map<String, Object> means(EpochState s) {
