@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * mdistiller's training protocol: SGD (momentum, weight decay on every student parameter), the
  * multistep learning rate set at the start of each epoch, evaluation after every epoch (top-1,
  * top-5, loss), {@code latest.ckpt} after every epoch, {@code best.ckpt} when top-1 does not
- * drop and {@code epoch_N.ckpt} every LOG.SAVE_CHECKPOINT_FREQ epochs, a JSONL and a CSV log line per epoch. {@link #fit} with resume continues bit-identically
+ * drop and {@code epoch_N.ckpt} every LOG.SAVE_CHECKPOINT_FREQ epochs, a JSONL and a CSV log line per epoch, and every
+ * step's loss exactly in {@code steps.csv} (to check a rerun bit for bit). {@link #fit} with resume continues bit-identically
  * (same seed and thread count), also from a checkpoint written mid-epoch by Ctrl-C. A NaN or
  * infinite loss stops training naming the step and the term; the last good checkpoint stays.
  */
@@ -166,6 +167,7 @@ public final class Trainer {
         int done = ((Number) c.meta().get("epoch")).intValue();
         int steps = ((Number) c.meta().get("step")).intValue();
         double best = ((Number) c.meta().get("best_acc")).doubleValue();
+        trimStepLog(done + 1, steps);
         out.printf("resumed from %s: %d epochs done%s, best top-1 %.2f%n", latest, done,
                 steps > 0 ? " and " + steps + " steps of epoch " + (done + 1) : "", best);
         return new Start(done + 1, steps, EpochState.fromMeta(c.meta()), best);
@@ -175,6 +177,7 @@ public final class Trainer {
     private Start startFresh() throws IOException {
         Files.deleteIfExists(runDir.resolve("log.jsonl"));
         Files.deleteIfExists(runDir.resolve("log.csv"));
+        Files.writeString(runDir.resolve(STEP_LOG), STEP_LOG_HEADER);
         Files.writeString(runDir.resolve("config.yaml"), cfg.toString());
         return new Start(1, 0, new EpochState(), -1);
     }
@@ -194,6 +197,7 @@ public final class Trainer {
         for (; step < stepsDone && it.hasNext(); step++) it.next();
         for (; step < stepsPerEpoch && it.hasNext(); step++) {
             float total = trainStep(it.next(), device, epoch, step + 1, state, latest);
+            Files.writeString(runDir.resolve(STEP_LOG), epoch + "," + (step + 1) + "," + total + "\n", StandardOpenOption.APPEND);
             progress.update(step + 1, total, state.seen());
             if (stopRequested) stopAndSave(latest, epoch, step + 1, best, state, progress);
         }
@@ -290,6 +294,28 @@ public final class Trainer {
         meta.put("num_classes", train.numClasses());
         meta.put("config", cfg.asMap());
         new Checkpoint(t, meta).save(file);
+    }
+
+    private static final String STEP_LOG = "steps.csv", STEP_LOG_HEADER = "epoch,step,loss\n";
+
+    /**
+     * A resumed run's step log keeps the steps before {@code epoch}'s step {@code stepsDone + 1}:
+     * steps logged after the checkpoint (a run killed without Ctrl-C) are trained again.
+     */
+    private void trimStepLog(int epoch, int stepsDone) throws IOException {
+        Path file = runDir.resolve(STEP_LOG);
+        if (!Files.exists(file)) {
+            Files.writeString(file, STEP_LOG_HEADER);
+            return;
+        }
+        StringBuilder kept = new StringBuilder(STEP_LOG_HEADER);
+        for (String line : Files.readAllLines(file)) {
+            String[] f = line.split(",");
+            if (f.length != 3 || !Character.isDigit(f[0].charAt(0))) continue;
+            int e = Integer.parseInt(f[0]), s = Integer.parseInt(f[1]);
+            if (e < epoch || (e == epoch && s <= stepsDone)) kept.append(line).append('\n');
+        }
+        Files.writeString(file, kept);
     }
 
     private void appendLogs(Map<String, Object> row) throws IOException {
