@@ -22,7 +22,7 @@ public final class CpuBackend extends ReferenceBackend {
     @Override public int priority() { return 10; }
 
     @Override public String describe() {
-        return "cpu (Vector API " + Sgemm.SPECIES.vectorBitSize() + "-bit, " + Parallel.threads() + " threads)";
+        return "cpu (" + VectorWidth.describe() + ", " + Parallel.threads() + " threads)";
     }
 
     @Override public int threads() { return Parallel.threads(); }

@@ -22,16 +22,20 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Sgemm {
     /**
-     * 256-bit vectors, fixed at compile time so that C2 sees the sizes below as constants (a lane
-     * count read at run time costs half the speed: BENCHMARKS.md). 256 bits is AVX2; an AVX-512
-     * kernel would be a second class.
+     * The vector width {@link VectorWidth} chose at start-up; a {@code static final}, so C2 sees
+     * the lane count and the tile sizes below as constants (read at run time they cost half the
+     * speed: BENCHMARKS.md).
      */
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
-    static final int L = 8;
-    /** Micro-tile: MR rows x NR columns (three vectors). */
-    static final int MR = 4, NR = 2 * L;
-    /** Cache blocks: KC deep (A panel and B panel in L1), MC rows of A in L2, NC columns of B in L3. */
-    static final int KC = 192, MC = 32 * MR, NC = 32 * NR;
+    static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
+    static final int L = SPECIES.length();
+    /**
+     * Micro-tile: MR rows x NR columns (two vectors). With 16 vector registers (SSE, AVX2) 4 rows:
+     * 8 accumulators + 2 B vectors + 4 broadcasts. AVX-512 has 32 registers: 8 rows (16 + 2 + 8),
+     * twice the FMAs per B load.
+     */
+    static final int MR = L >= 16 ? 8 : 4, NR = 2 * L;
+    /** Cache blocks: KC deep (A panel and B panel in L1), MC rows of A in L2, NC columns of B (KC x NC floats, 384 KB) in L2/L3. */
+    static final int KC = 192, MC = 128, NC = 512;
 
     /**
      * Packed panels start this many floats into their buffers so that vector loads never straddle a
@@ -181,10 +185,10 @@ public final class Sgemm {
                             int cols = Math.min(NR, nc - jr);
                             int cAt = cOff + (ic + ir) * ldc + jc + jr;
                             if (rows == MR && cols == NR) {
-                                kernel(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, c, cAt, ldc, store);
+                                tile(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, c, cAt, ldc, store);
                             } else {
                                 float[] edge = EDGE.get();
-                                kernel(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, edge, 0, NR, true);
+                                tile(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, edge, 0, NR, true);
                                 for (int r = 0; r < rows; r++) {
                                     int row = cAt + r * ldc;
                                     if (store) System.arraycopy(edge, r * NR, c, row, cols);
@@ -242,6 +246,15 @@ public final class Sgemm {
         }
     }
 
+    /** The micro-kernel of this width: MR is a constant, so C2 keeps one of the two. */
+    private static void tile(int kc, float[] ap, int ao, float[] bp, int bo, float alpha, float[] c, int cAt, int ldc, boolean store) {
+        if (MR == 8) {
+            kernel8(kc, ap, ao, bp, bo, alpha, c, cAt, ldc, store);
+        } else {
+            kernel(kc, ap, ao, bp, bo, alpha, c, cAt, ldc, store);
+        }
+    }
+
     /** C[4 x NR] += alpha * Apanel[4 x kc] * Bpanel[kc x NR]: eight vector accumulators, 2 loads and 4 memory broadcasts per 8 FMAs. */
     static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float alpha, float[] c, int cAt, int ldc, boolean store) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
@@ -281,6 +294,51 @@ public final class Sgemm {
         FloatVector.fromArray(SPECIES, c, r2 + L).add(c21).intoArray(c, r2 + L);
         FloatVector.fromArray(SPECIES, c, r3).add(c30).intoArray(c, r3);
         FloatVector.fromArray(SPECIES, c, r3 + L).add(c31).intoArray(c, r3 + L);
+    }
+
+    /** C[8 x NR] += alpha * Apanel[8 x kc] * Bpanel[kc x NR] (MR = 8, AVX-512): sixteen accumulators, 2 loads and 8 broadcasts per 16 FMAs. */
+    static void kernel8(int kc, float[] ap, int ao, float[] bp, int bo, float alpha, float[] c, int cAt, int ldc, boolean store) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR, ai = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(SPECIES, ap[ai]);
+            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 1]);
+            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 2]);
+            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 3]);
+            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 4]);
+            c40 = b0.fma(av, c40); c41 = b1.fma(av, c41);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 5]);
+            c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 6]);
+            c60 = b0.fma(av, c60); c61 = b1.fma(av, c61);
+            av = FloatVector.broadcast(SPECIES, ap[ai + 7]);
+            c70 = b0.fma(av, c70); c71 = b1.fma(av, c71);
+        }
+        FloatVector[] rows = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71};
+        for (int r = 0; r < 8; r++) {
+            int at = cAt + r * ldc;
+            FloatVector v0 = rows[2 * r], v1 = rows[2 * r + 1];
+            if (alpha != 1f) { v0 = v0.mul(alpha); v1 = v1.mul(alpha); }
+            if (!store) {
+                v0 = FloatVector.fromArray(SPECIES, c, at).add(v0);
+                v1 = FloatVector.fromArray(SPECIES, c, at + L).add(v1);
+            }
+            v0.intoArray(c, at);
+            v1.intoArray(c, at + L);
+        }
     }
 
 }

@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   M[xi] = U[xi] V[xi]       [K, T']  16 SGEMMs
  *   y     = A^T m A           2x2 per tile and filter, clipped at odd edges
  * </pre>
- * Both transforms run on vectors of 8 neighbouring tiles. A tile's window starts at an even
+ * Both transforms run on vectors of L neighbouring tiles (8 at 256 bits, 16 at 512). A tile's window starts at an even
  * column, so the input rows are first split into even and odd columns (E[m] = row[2m - pad],
  * O[m] = row[2m + 1 - pad]); a tile's four columns are then E[m], O[m], E[m+1], O[m+1], all
  * unit-stride loads. The output transform interleaves its even and odd columns back the same way.

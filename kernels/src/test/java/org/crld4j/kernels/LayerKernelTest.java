@@ -61,7 +61,7 @@ class LayerKernelTest {
     }
 
     /**
-     * Batch norm's row sums are the eight lanes' float partial sums added in lane order, in double,
+     * Batch norm's row sums are the vector lanes' float partial sums (8 at 256 bits) added in lane order, in double,
      * in the interpreter and once C2 has compiled them alike (reduceLanes(ADD) was compiled to a
      * tree order, so a run's first steps depended on when the JIT finished: seeded runs drifted).
      */
@@ -73,8 +73,8 @@ class LayerKernelTest {
         for (int i = 0; i < 100_000; i++) warm += BatchNorm.sum(x, i & 1, 64); // long enough for C2
         assertEquals(true, Double.isFinite(warm));
         for (int off = 0; off < 3; off++) {
-            float[] lane = new float[8];
-            for (int j = 0; j < 64; j++) lane[j % 8] += x[off + j];
+            float[] lane = new float[Sgemm.L];
+            for (int j = 0; j < 64; j++) lane[j % Sgemm.L] += x[off + j];
             double expect = 0;
             for (float l : lane) expect += l;
             assertEquals(expect, BatchNorm.sum(x, off, 64), 0.0, "row sum at offset " + off);

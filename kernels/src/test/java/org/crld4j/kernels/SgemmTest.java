@@ -16,7 +16,7 @@ class SgemmTest {
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"1,1,1", "7,13,5", "6,16,128", "5,17,3", "37,41,300", "130,257,129", "1,200,33", "200,1,64", "12,32,600", "145,33,260"})
+    @CsvSource({"1,1,1", "7,13,5", "6,16,128", "5,17,3", "37,41,300", "130,257,129", "1,200,33", "200,1,64", "12,32,600", "145,33,260", "16,64,40", "24,96,200"})
     void matchesReference(int m, int n, int k) {
         Rng rng = new Rng(m * 1000L + n * 10L + k);
         for (boolean ta : new boolean[] {false, true}) {
