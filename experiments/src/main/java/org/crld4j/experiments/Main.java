@@ -15,7 +15,13 @@ public final class Main implements Runnable {
     @Override public void run() { spec.commandLine().usage(System.out); }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        try {
+            System.exit(commandLine().execute(args));
+        } catch (OutOfMemoryError e) { // the heap, not a device: say which bound was hit and how to raise it
+            System.err.printf("error: the JVM heap is full (at most %,d MB here: %s); raise it with CRLD4J_JAVA_OPTS=-Xmx<size>, or use a smaller batch or model%n",
+                    Runtime.getRuntime().maxMemory() >> 20, e.getMessage());
+            System.exit(2);
+        }
     }
 
     /** The configured command line (also used by the tests). */

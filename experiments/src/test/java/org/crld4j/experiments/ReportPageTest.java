@@ -39,12 +39,12 @@ class ReportPageTest {
 
     @Test void theDemosReportDrawsEveryRunAndTheThreeStudentsOnOneAccuracyChart() throws Exception {
         Path out = dir.resolve("demo");
-        CliTest.Run r = CliTest.crld("demo", "--teacher-model", "resnet8", "--teacher-epochs", "1", "--student-epochs", "2", "--train-images", "128",
+        CliTest.Run r = CliTest.crld("demo", "--train-teacher", "--teacher-model", "resnet8", "--teacher-epochs", "1", "--student-epochs", "2", "--train-images", "128",
                 "--test-images", "100", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         Path report = out.resolve("report.html");
         assertTrue(r.out().endsWith("report: " + report + "\n"), "the demo ends with the report's path:\n" + r.out());
-        String table = r.out().substring(r.out().indexOf("\nmodel                method    top-1 %   best %   seconds\n") + 1);
+        String table = r.out().substring(r.out().indexOf("\nmodel                method    seed  top-1 %   best %   seconds\n") + 1);
         List<String> rows = table.lines().toList();
         assertEquals(7, rows.size(), "header, four rows, total, report; no progress line among them:\n" + table);
         assertTrue(rows.get(1).startsWith("teacher resnet8") && rows.get(4).startsWith("student resnet8      crld") && rows.get(5).startsWith("total "),
