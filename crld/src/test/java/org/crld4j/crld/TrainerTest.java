@@ -105,6 +105,8 @@ class TrainerTest {
         assertEquals(log.get(0).replaceAll("\"(images_per_s|seconds|eval_seconds)\":[0-9.E-]+", ""),
                 resumedLog.get(0).replaceAll("\"(images_per_s|seconds|eval_seconds)\":[0-9.E-]+", ""),
                 "the interrupted epoch's statistics continue across the resume");
+        assertEquals(Files.readAllLines(dir.resolve("a/steps.csv")), Files.readAllLines(dir.resolve("b/steps.csv")),
+                "every step's loss, exactly, across the interruption");
         assertEquals(2, log.size());
         assertTrue(log.get(0).contains("\"loss_kd_wv\"") && log.get(0).contains("\"mask_w_rate\"") && log.get(0).contains("\"test_acc_top5\"")
                 && log.get(0).contains("\"conf_w_hist\":["), log.get(0));
@@ -192,6 +194,25 @@ class TrainerTest {
         assertThrows(IllegalArgumentException.class, () -> org.crld4j.crld.config.Presets.config("cifar100/nope"));
     }
 
+    /** Steps logged after the checkpoint a run resumes from (a run killed without Ctrl-C) are dropped and trained again. */
+    @Test void resumingDropsStepsLoggedAfterTheCheckpoint() throws Exception {
+        Path out = dir.resolve("trim");
+        Config c = config("NONE", 1);
+        c.set("SOLVER.MAX_STEPS_PER_EPOCH", 2L);
+        new Trainer(c, Distiller.create(c, ModelZoo.create("resnet8", 10, new Rng(1)), null), DataSpec.parse("embedded"), train, test, out,
+                new PrintStream(new ByteArrayOutputStream())).fit(false);
+        List<String> first = Files.readAllLines(out.resolve("steps.csv"));
+        assertEquals(3, first.size(), "header and two steps: " + first);
+        Files.writeString(out.resolve("steps.csv"), "2,1,9.9\n", java.nio.file.StandardOpenOption.APPEND); // logged, never checkpointed
+        c.set("SOLVER.EPOCHS", 2L);
+        new Trainer(c, Distiller.create(c, ModelZoo.create("resnet8", 10, new Rng(1)), null), DataSpec.parse("embedded"), train, test, out,
+                new PrintStream(new ByteArrayOutputStream())).fit(true);
+        List<String> after = Files.readAllLines(out.resolve("steps.csv"));
+        assertEquals(first, after.subList(0, 3));
+        assertEquals(5, after.size(), after.toString());
+        assertTrue(after.get(3).startsWith("2,1,") && !after.get(3).equals("2,1,9.9") && after.get(4).startsWith("2,2,"), after.toString());
+    }
+
     /** mdistiller's epoch_N every LOG.SAVE_CHECKPOINT_FREQ epochs, beside latest and best; each holds its epoch. */
     @Test void epochCheckpointsAtTheConfiguredFrequency() throws Exception {
         Config c = config("NONE", 4);
@@ -201,7 +222,7 @@ class TrainerTest {
         new Trainer(c, Distiller.create(c, ModelZoo.create("resnet8", 10, new Rng(1)), null), DataSpec.parse("embedded"), train, test, out,
                 new PrintStream(new ByteArrayOutputStream())).fit(false);
         try (var files = Files.list(out)) {
-            assertEquals(List.of("best.ckpt", "config.yaml", "epoch_2.ckpt", "epoch_4.ckpt", "latest.ckpt", "log.csv", "log.jsonl"),
+            assertEquals(List.of("best.ckpt", "config.yaml", "epoch_2.ckpt", "epoch_4.ckpt", "latest.ckpt", "log.csv", "log.jsonl", "steps.csv"),
                     files.map(f -> f.getFileName().toString()).sorted().toList());
         }
         assertEquals(2, ((Number) org.crld4j.nn.io.Checkpoint.load(out.resolve("epoch_2.ckpt")).meta().get("epoch")).intValue());

@@ -80,9 +80,10 @@ class InterruptTest {
             assertEquals(0, ((Number) c.meta().get("epoch")).intValue());
             assertEquals(step, ((Number) c.meta().get("step")).intValue(), "checkpointed at the step the signal found");
             try (Stream<Path> files = Files.list(interrupted)) {
-                assertEquals(List.of("config.yaml", "latest.ckpt"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+                assertEquals(List.of("config.yaml", "latest.ckpt", "steps.csv"), files.map(p -> p.getFileName().toString()).sorted().toList(),
                         "no temporary file, no log line or best.ckpt for the unfinished epoch");
             }
+            assertEquals(1 + step, Files.readAllLines(interrupted.resolve("steps.csv")).size(), "the step log ends at the checkpoint's step");
         } finally {
             child.destroy();
         }
