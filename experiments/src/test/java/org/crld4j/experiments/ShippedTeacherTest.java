@@ -51,7 +51,8 @@ class ShippedTeacherTest {
         List<String> header = Arrays.asList(log.get(0).split(","));
         String[] last = log.get(log.size() - 1).split(",");
         double logged = Double.parseDouble(last[header.indexOf("test_acc")]);
-        String model = command().get(command().indexOf("--model") + 1);
+        List<String> command = command();
+        String model = command.get(command.indexOf("--model") + 1);
         CliTest.Run r = CliTest.crld("eval", "--model", model, "--checkpoint", teacherDir.resolve("teacher.ckpt").toString(),
                 "--data", "idx:" + FULL_FASHION_MNIST);
         assertEquals(0, r.code(), r.out() + r.err());

@@ -327,18 +327,26 @@ public final class Sgemm {
             av = FloatVector.broadcast(SPECIES, ap[ai + 7]);
             c70 = b0.fma(av, c70); c71 = b1.fma(av, c71);
         }
-        FloatVector[] rows = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71};
-        for (int r = 0; r < 8; r++) {
-            int at = cAt + r * ldc;
-            FloatVector v0 = rows[2 * r], v1 = rows[2 * r + 1];
-            if (alpha != 1f) { v0 = v0.mul(alpha); v1 = v1.mul(alpha); }
-            if (!store) {
-                v0 = FloatVector.fromArray(SPECIES, c, at).add(v0);
-                v1 = FloatVector.fromArray(SPECIES, c, at + L).add(v1);
-            }
-            v0.intoArray(c, at);
-            v1.intoArray(c, at + L);
+        int r = cAt;
+        storeRow(c, r, c00, c01, alpha, store);
+        storeRow(c, r += ldc, c10, c11, alpha, store);
+        storeRow(c, r += ldc, c20, c21, alpha, store);
+        storeRow(c, r += ldc, c30, c31, alpha, store);
+        storeRow(c, r += ldc, c40, c41, alpha, store);
+        storeRow(c, r += ldc, c50, c51, alpha, store);
+        storeRow(c, r += ldc, c60, c61, alpha, store);
+        storeRow(c, r + ldc, c70, c71, alpha, store);
+    }
+
+    /** One row of a tile into C at {@code at}: scaled by alpha, then stored or added (kernel's order of operations). */
+    private static void storeRow(float[] c, int at, FloatVector v0, FloatVector v1, float alpha, boolean store) {
+        if (alpha != 1f) { v0 = v0.mul(alpha); v1 = v1.mul(alpha); }
+        if (!store) {
+            v0 = FloatVector.fromArray(SPECIES, c, at).add(v0);
+            v1 = FloatVector.fromArray(SPECIES, c, at + L).add(v1);
         }
+        v0.intoArray(c, at);
+        v1.intoArray(c, at + L);
     }
 
 }
