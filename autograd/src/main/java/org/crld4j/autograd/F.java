@@ -205,8 +205,10 @@ public final class F {
         Backend be = Devices.common("batch_norm", xs, gammaT, betaT, runningMean, runningVar).backend();
         BatchNormResult f = be.batchNorm(xs, gammaT, betaT, runningMean, runningVar, training, momentum, eps);
         Variable[] inputs = gamma == null ? new Variable[] {x} : new Variable[] {x, gamma, beta};
+        // the backward gets the statistics, not the output: holding that would keep one more activation per layer alive
+        BatchNormResult saved = new BatchNormResult(null, f.saved());
         return Autograd.record("batch_norm", f.output(), g -> {
-            BatchNormGrads b = be.batchNormBackward(g, xs, gammaT, f, training);
+            BatchNormGrads b = be.batchNormBackward(g, xs, gammaT, saved, training);
             return gamma == null ? new Tensor[] {b.dx()} : new Tensor[] {b.dx(), b.dgamma(), b.dbeta()};
         }, inputs);
     }

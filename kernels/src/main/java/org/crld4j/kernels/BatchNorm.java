@@ -16,6 +16,9 @@ public final class BatchNorm {
     /** Forward result: output and, for backward, the per-channel mean and 1/sqrt(var + eps) used. */
     public record Forward(Tensor output, float[] mean, float[] invStd) {}
 
+    /** What the backward needs of a forward: the per-channel mean and 1/sqrt(var + eps) it used. */
+    public record Stats(float[] mean, float[] invStd) {}
+
     /** Backward result; dgamma/dbeta are null when the layer has no affine parameters. */
     public record Backward(Tensor dx, Tensor dgamma, Tensor dbeta) {}
 

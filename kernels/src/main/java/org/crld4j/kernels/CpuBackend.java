@@ -49,11 +49,12 @@ public final class CpuBackend extends ReferenceBackend {
     @Override public BatchNormResult batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                                boolean training, float momentum, float eps) {
         BatchNorm.Forward f = BatchNorm.forward(x, gamma, beta, runningMean, runningVar, training, momentum, eps);
-        return new BatchNormResult(f.output(), f);
+        // the backward reads the statistics only: saving f itself would keep the output alive until then
+        return new BatchNormResult(f.output(), new BatchNorm.Stats(f.mean(), f.invStd()));
     }
 
     @Override public BatchNormGrads batchNormBackward(Tensor dy, Tensor x, Tensor gamma, BatchNormResult forward, boolean training) {
-        BatchNorm.Forward f = (BatchNorm.Forward) forward.saved();
+        BatchNorm.Stats f = (BatchNorm.Stats) forward.saved();
         BatchNorm.Backward b = BatchNorm.backward(dy, x, gamma, f.mean(), f.invStd(), training);
         return new BatchNormGrads(b.dx(), b.dgamma(), b.dbeta());
     }
