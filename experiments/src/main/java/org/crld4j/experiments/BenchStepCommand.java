@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench-step", mixinStandardHelpOptions = true,
         description = "Training-step and inference throughput at batch 64 (as ../shared/bench/torch_bench.py), with an optional per-op profile.")
-final class BenchStepCommand implements Callable<Integer> {
+final class BenchStepCommand implements Callable<Integer>, HeapPlan.Planned {
     @Option(names = "--models", split = ",", defaultValue = "resnet8x4,resnet32x4,wrn_40_2,MobileNetV2,ShuffleV2",
             description = "Models (default ${DEFAULT-VALUE}).") List<String> models;
     @Option(names = "--warmup", defaultValue = "2") int warmup;
@@ -69,6 +69,24 @@ final class BenchStepCommand implements Callable<Integer> {
     static String fmt(Map<String, Object> r) {
         @SuppressWarnings("unchecked") Map<String, Double> m = (Map<String, Double>) r.get("images_per_s");
         return String.format("%.1f (%.1f / %.1f)", m.get("median"), m.get("min"), m.get("max"));
+    }
+
+    /** Each model trained at batch 64; CRLD's student on two views beside its teacher. Built one by one here, all held. */
+    @Override public HeapPlan.Work work() {
+        if (!deviceOption.isHost()) return null;
+        List<Object> resident = new ArrayList<>();
+        List<HeapPlan.Trained> trained = new ArrayList<>();
+        int[] sample = {3, 32, 32};
+        for (String name : models) {
+            Classifier m = ModelZoo.create(name, CLASSES, new Rng(0));
+            trained.add(new HeapPlan.Trained(m, BATCH, 1, sample));
+        }
+        if (!noCrld) {
+            Classifier student = ModelZoo.create("resnet8x4", CLASSES, new Rng(0));
+            resident.add(ModelZoo.create("resnet32x4", CLASSES, new Rng(1)));
+            trained.add(new HeapPlan.Trained(student, BATCH, 2, sample));
+        }
+        return new HeapPlan.Work(resident, trained);
     }
 
     @Override public Integer call() throws Exception {

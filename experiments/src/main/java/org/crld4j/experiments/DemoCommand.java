@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Distil the shipped Fashion-MNIST teacher into students with vanilla training, KD and CRLD on the embedded subset; print a comparison.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, HeapPlan.Planned {
     /** The teacher shipped with crld4j, relative to its home (how it was trained: the README beside it). */
     static final String SHIPPED_TEACHER = "teachers/fashion-mnist-resnet20/teacher.ckpt";
 
@@ -60,6 +60,19 @@ final class DemoCommand implements Callable<Integer> {
         c.set("SOLVER.LR_DECAY_STAGES", List.of((long) Math.max(1, (int) (epochs * 0.75))));
         c.set("DATASET.NUM_WORKERS", 1L);
         return c;
+    }
+
+    /** The data, the teacher, and the student on CRLD's two views (the teacher on one where it is trained here). */
+    @Override public HeapPlan.Work work() throws Exception {
+        if (!device.isHost()) return null;
+        DataSpec spec = Setup.data(data);
+        Dataset train = subset(spec.train(), trainImages, "--train-images"), test = subset(spec.test(), testImages, "--test-images");
+        Classifier teacher = Setup.model(teacherModel, train.numClasses(), seed + 1);
+        Classifier student = Setup.model(studentModel, train.numClasses(), seed + 2);
+        int batch = base(studentEpochs, seed).integer("SOLVER.BATCH_SIZE");
+        List<HeapPlan.Trained> trained = new ArrayList<>(List.of(new HeapPlan.Trained(student, batch, 2, spec.sampleShape())));
+        if (trainTeacher) trained.add(new HeapPlan.Trained(teacher, batch, 1, spec.sampleShape()));
+        return new HeapPlan.Work(List.of(train, test, teacher, student), trained);
     }
 
     @Override public Integer call() throws Exception {

@@ -20,4 +20,10 @@ final class DeviceOption {
         Devices.setDefault(d);
         return d;
     }
+
+    /** Whether the run computes on the host (read from the option and the environment, no device touched). */
+    boolean isHost() {
+        String d = device != null ? device : System.getProperty("crld4j.device", System.getenv("CRLD4J_DEVICE"));
+        return d == null || d.isBlank() || d.trim().equals("cpu");
+    }
 }

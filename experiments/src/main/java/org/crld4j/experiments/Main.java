@@ -15,11 +15,15 @@ public final class Main implements Runnable {
     @Override public void run() { spec.commandLine().usage(System.out); }
 
     public static void main(String[] args) {
+        String plan = System.getProperty("crld4j.heapPlan"); // bin/crld sized the heap from the work (HeapPlan)
+        if (plan != null)
+            System.getLogger("org.crld4j").log(System.Logger.Level.INFO, String.format("crld4j heap: at most %,d MB, planned from the work (%s)",
+                    Runtime.getRuntime().maxMemory() >> 20, plan));
         try {
             System.exit(commandLine().execute(args));
         } catch (OutOfMemoryError e) { // the heap, not a device: say which bound was hit and how to raise it
-            System.err.printf("error: the JVM heap is full (at most %,d MB here: %s); raise it with CRLD4J_JAVA_OPTS=-Xmx<size>, or use a smaller batch or model%n",
-                    Runtime.getRuntime().maxMemory() >> 20, e.getMessage());
+            System.err.printf("error: the JVM heap is full (at most %,d MB here%s: %s); raise it with CRLD4J_JAVA_OPTS=-Xmx<size>, or use a smaller batch or model%n",
+                    Runtime.getRuntime().maxMemory() >> 20, plan == null ? "" : ", as bin/crld planned it: " + plan, e.getMessage());
             System.exit(2);
         }
     }

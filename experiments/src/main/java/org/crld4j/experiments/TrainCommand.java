@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train one model with cross-entropy (e.g. a teacher).",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {TrainCommand.EXIT_DONE, TrainCommand.EXIT_BAD_INPUT, TrainCommand.EXIT_DIVERGED,
                 TrainCommand.EXIT_INTERRUPTED})
-class TrainCommand implements Callable<Integer> {
+class TrainCommand implements Callable<Integer>, HeapPlan.Planned {
     /** The exit codes both training commands document in their help (picocli's "code:description"). */
     static final String EXIT_DONE = "0:done",
             EXIT_BAD_INPUT = "2:bad input (option, configuration, data, weights); nothing was written",
@@ -55,6 +55,20 @@ class TrainCommand implements Callable<Integer> {
 
     /** What the start line calls the trained network: `crld train` trains a model, `crld distill` a student. */
     String role() { return "model"; }
+
+    @Override public HeapPlan.Work work() throws Exception {
+        if (!setup.device.isHost()) return null; // activations live on the device
+        Config c = configure(setup.config());
+        DataSpec spec = setup.dataSpec();
+        setup.check(c, spec);
+        Dataset train = spec.train(), test = spec.test();
+        Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
+        Classifier teacher = teacher(c, train.numClasses());
+        Distiller d = Distiller.create(c, student, teacher);
+        return new HeapPlan.Work(java.util.Arrays.asList(train, test, student, teacher, d),
+                List.of(new HeapPlan.Trained(student, c.integer("SOLVER.BATCH_SIZE"), d.twoViews() ? 2 : 1,
+                        spec.forDatasetType(c.str("DATASET.TYPE")).sampleShape())));
+    }
 
     @Override public Integer call() throws Exception {
         Config c = configure(setup.config());

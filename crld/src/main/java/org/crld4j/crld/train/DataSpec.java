@@ -53,6 +53,15 @@ public record DataSpec(String kind, Path dir, boolean resized384) {
         };
     }
 
+    /** The shape [C, H, W] of a training image after the weak and strong views' crops. */
+    public int[] sampleShape() {
+        return switch (kind) {
+            case "tiny-imagenet" -> resized384 ? new int[] {3, 384, 384} : new int[] {3, 64, 64};
+            case "imagenet" -> new int[] {3, 224, 224};
+            default -> new int[] {3, 32, 32}; // CIFAR, and Fashion-MNIST padded to 32x32x3
+        };
+    }
+
     private boolean fashion() { return kind.equals("embedded") || kind.equals("idx"); }
 
     public Pipeline weak() {
