@@ -1,6 +1,7 @@
 package org.crld4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import org.crld4j.tensor.Tensor;
 import org.crld4j.tensor.host.ReferenceBatchNorm;
 
@@ -24,7 +25,24 @@ public final class BatchNorm {
 
     public static Forward forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                   boolean training, float momentum, float eps) {
+        return forward(x, gamma, beta, runningMean, runningVar, training, momentum, eps, null, false);
+    }
+
+    /**
+     * {@code relu?(batch_norm(x) + residual?)}: the normalisation's last pass also adds the
+     * residual (x's shape) and applies the ReLU, each element computed as the separate ops compute
+     * it (the affine map, then the float sum, then max(v, 0)), so the result is theirs bit for bit
+     * without the two intermediate tensors and their passes. The statistics are batch norm's.
+     */
+    public static Forward forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                  boolean training, float momentum, float eps, Tensor residual, boolean relu) {
         ReferenceBatchNorm.checkArguments(x, gamma, beta, runningMean, runningVar, training);
+        if (residual != null && !residual.sameShape(x))
+            throw new IllegalArgumentException("batch_norm + residual: residual " + org.crld4j.tensor.Shapes.str(residual.shape())
+                    + " does not match input " + org.crld4j.tensor.Shapes.str(x.shape()));
+        Tensor rd = residual == null ? null : residual.contiguous();
+        float[] rs = rd == null ? null : rd.array();
+        int ro = rd == null ? 0 : rd.offset();
         int n = x.size(0), c = x.size(1), inner = x.numel() / Math.max(1, n * c);
         long count = (long) n * inner;
         float[] xs = x.dense().array();
@@ -56,7 +74,11 @@ public final class BatchNorm {
                 mean[ch] = (float) mu;
                 invStd[ch] = (float) is;
                 float scale = scale(g, ch, is), shift = shift(g, b, ch, mu, is);
-                for (int i = 0; i < n; i++) affine(xs, ys, (i * c + ch) * inner, inner, scale, shift);
+                for (int i = 0; i < n; i++) {
+                    int row = (i * c + ch) * inner;
+                    if (rs == null && !relu) affine(xs, ys, row, inner, scale, shift);
+                    else affineAct(xs, rs, ro, ys, row, inner, scale, shift, relu);
+                }
             }
         });
         if (rmd != runningMean) runningMean.copyFrom(rmd);
@@ -166,6 +188,23 @@ public final class BatchNorm {
         for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length())
             FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift).intoArray(out, off + j);
         for (; j < len; j++) out[off + j] = x[off + j] * scale + shift;
+    }
+
+    /** out = relu?(x * scale + shift + r?) over the row (r at rOff + the row's offset), in the separate ops' order of rounding. */
+    static void affineAct(float[] x, float[] r, int rOff, float[] out, int off, int len, float scale, float shift, boolean relu) {
+        int j = 0;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int bound = SPECIES.loopBound(len); j < bound; j += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, off + j).fma(scale, shift);
+            if (r != null) v = v.add(FloatVector.fromArray(SPECIES, r, rOff + off + j));
+            if (relu) v = v.lanewise(VectorOperators.MAX, zero);
+            v.intoArray(out, off + j);
+        }
+        for (; j < len; j++) {
+            float v = x[off + j] * scale + shift;
+            if (r != null) v += r[rOff + off + j];
+            out[off + j] = relu ? Relu.scalar(v) : v;
+        }
     }
 
     /** out = a * u + b * v + shift over the row. */

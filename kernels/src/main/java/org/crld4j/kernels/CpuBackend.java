@@ -53,6 +53,14 @@ public final class CpuBackend extends ReferenceBackend {
         return new BatchNormResult(f.output(), new BatchNorm.Stats(f.mean(), f.invStd()));
     }
 
+    @Override public BatchNormResult batchNormAct(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                                  boolean training, float momentum, float eps, Tensor residual, boolean relu) {
+        if (residual != null && (!residual.sameShape(x) || !residual.device().isHost()))
+            return super.batchNormAct(x, gamma, beta, runningMean, runningVar, training, momentum, eps, residual, relu);
+        BatchNorm.Forward f = BatchNorm.forward(x, gamma, beta, runningMean, runningVar, training, momentum, eps, residual, relu);
+        return new BatchNormResult(f.output(), new BatchNorm.Stats(f.mean(), f.invStd()));
+    }
+
     @Override public BatchNormGrads batchNormBackward(Tensor dy, Tensor x, Tensor gamma, BatchNormResult forward, boolean training) {
         BatchNorm.Stats f = (BatchNorm.Stats) forward.saved();
         BatchNorm.Backward b = BatchNorm.backward(dy, x, gamma, f.mean(), f.invStd(), training);

@@ -138,6 +138,21 @@ public interface Backend {
 
     BatchNormGrads batchNormBackward(Tensor dy, Tensor x, Tensor gamma, BatchNormResult forward, boolean training);
 
+    /**
+     * {@code relu?(batch_norm(x) + residual?)}, the end of a ResNet block in training, with
+     * {@code residual} (null for none) of x's shape. The result's output is the sum's ReLU; its
+     * saved statistics are batch norm's, for {@link #batchNormBackward} of the gradient behind the
+     * ReLU. The same numbers as the separate ops, bit for bit (which this default runs); the CPU
+     * backend does it in one pass, without the intermediate tensors.
+     */
+    default BatchNormResult batchNormAct(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                         boolean training, float momentum, float eps, Tensor residual, boolean relu) {
+        BatchNormResult f = batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps);
+        Tensor y = f.output();
+        if (residual != null) y = binary(BinaryOp.ADD, y, residual);
+        return new BatchNormResult(relu ? relu(y) : y, f.saved());
+    }
+
     /** Softmax or log-softmax over the last dim. */
     Tensor softmax(Tensor x, boolean log);
 

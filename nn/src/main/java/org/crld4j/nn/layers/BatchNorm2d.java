@@ -40,10 +40,20 @@ public final class BatchNorm2d extends Module {
     }
 
     @Override public Variable forward(Variable x) {
+        countBatch(x);
+        return F.batchNorm(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps);
+    }
+
+    /** {@code relu?(this(x) + residual?)} in one op (F.batchNormAct): the same numbers as the three modules. */
+    public Variable forward(Variable x, Variable residual, boolean relu) {
+        countBatch(x);
+        return F.batchNormAct(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps, residual, relu);
+    }
+
+    private void countBatch(Variable x) {
         if (x.data().rank() < 2 || x.data().size(1) != channels)
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): input " + org.crld4j.tensor.Shapes.str(x.shape())
                     + " does not have " + channels + " channels");
         if (isTraining()) numBatchesTracked.addInPlace(1f);
-        return F.batchNorm(x, weight, bias, runningMean, runningVar, isTraining(), momentum, eps);
     }
 }

@@ -7,8 +7,10 @@ import org.crld4j.autograd.Variable;
 /**
  * The conv - batch norm [- add residual] [- ReLU] pattern of the ResNets. In eval mode with no
  * gradient needed (the CRLD teacher, evaluation) it runs as one fused kernel that finishes each
- * image's output in cache; otherwise, and always in training, as the separate modules. Both give
- * the same numbers bit for bit (tested), and the modules' state-dict names are untouched.
+ * image's output in cache. Otherwise (always in training) the convolution runs alone and batch
+ * norm adds the residual and applies the ReLU in its last pass
+ * ({@link BatchNorm2d#forward(Variable, Variable, boolean)}). Both give the separate modules'
+ * numbers bit for bit (tested), and the modules' state-dict names are untouched.
  */
 public final class ConvBn {
     private ConvBn() {}
@@ -18,8 +20,12 @@ public final class ConvBn {
             return F.conv2dBatchNormEval(x, conv.weight(), conv.bias(), conv.params, bn.weight(), bn.bias(),
                     bn.runningMean(), bn.runningVar(), bn.eps, residual, relu);
         }
-        Variable y = bn.forward(conv.forward(x));
-        if (residual != null) y = y.add(residual);
-        return relu ? y.relu() : y;
+        Variable y = conv.forward(x);
+        if (residual == null && !relu) return bn.forward(y);
+        if (residual != null && !residual.data().sameShape(y.data())) { // a broadcast residual: the separate ops
+            y = bn.forward(y).add(residual);
+            return relu ? y.relu() : y;
+        }
+        return bn.forward(y, residual, relu);
     }
 }
