@@ -1,8 +1,5 @@
 package org.crld4j.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.crld4j.tensor.Shapes;
 import org.crld4j.tensor.Tensor;
 
@@ -49,24 +46,9 @@ public record ConvEpilogue(float[] scale, float[] shift, Tensor residual, boolea
     void apply(float[] y, int n, int k, int ohw) {
         float[] res = residual == null ? null : residual.array();
         int resOff = residual == null ? 0 : residual.offset();
-        VectorSpecies<Float> sp = Sgemm.SPECIES;
-        FloatVector zero = FloatVector.zero(sp);
-        int bound = sp.loopBound(ohw);
         for (int ch = 0; ch < k; ch++) {
             int off = (n * k + ch) * ohw;
-            float sc = scale[ch], sh = shift[ch];
-            int j = 0;
-            for (; j < bound; j += sp.length()) {
-                FloatVector v = FloatVector.fromArray(sp, y, off + j).fma(sc, sh);
-                if (res != null) v = v.add(FloatVector.fromArray(sp, res, resOff + off + j));
-                if (relu) v = v.lanewise(VectorOperators.MAX, zero);
-                v.intoArray(y, off + j);
-            }
-            for (; j < ohw; j++) {
-                float v = y[off + j] * sc + sh;
-                if (res != null) v += res[resOff + off + j];
-                y[off + j] = relu ? Relu.scalar(v) : v;
-            }
+            BatchNorm.affineAct(y, res, resOff, y, off, ohw, scale[ch], shift[ch], relu); // in place, as training's batch norm computes it
         }
     }
 }

@@ -1066,6 +1066,28 @@ class BackendConformanceTest {
                 c -> batchNormCase(c, c.gen(Values.SHIFTED, 4, 3, 5, 5), true, true, true, 0.1f, EPS, true));
         add(cs, f, "batchNorm eval + backward", "x [4, 3, 5, 5], affine, running stats and gamma/beta every 2nd element of [6]",
                 c -> batchNormCase(c, c.gen(Values.SHIFTED, 4, 3, 5, 5), false, true, true, 0.1f, EPS, true));
+        for (int[] s : new int[][] {{4, 3, 5, 5}, {2, 4, 8, 8}, {3, 2, 33}})
+            for (boolean training : new boolean[] {true, false})
+                for (boolean[] rr : new boolean[][] {{false, true}, {true, true}, {true, false}})
+                    add(cs, f, "batchNormAct " + (training ? "train" : "eval") + " + backward", "x " + Shapes.str(s) + (rr[0] ? " + residual" : "")
+                            + (rr[1] ? ", relu" : "") + ", affine, running stats", c -> batchNormActCase(c, s, training, rr[0], rr[1]));
+    }
+
+    /** relu?(batch_norm(x) + residual?) and the backward through it, as F.batchNormAct runs them: ReLU's backward, then batch norm's. */
+    static void batchNormActCase(Ctx c, int[] s, boolean training, boolean residual, boolean relu) {
+        Tensor x = c.gen(Values.SHIFTED, s);
+        int ch = x.size(1);
+        Tensor gamma = param(c, Values.NORMAL, ch, false), beta = param(c, Values.NORMAL, ch, false);
+        Tensor rm = param(c, Values.NORMAL, ch, false), rv = param(c, Values.POSITIVE, ch, false);
+        BatchNormResult r = c.be.batchNormAct(x, gamma, beta, rm, rv, training, 0.1f, EPS, residual ? c.randn(s) : null, relu);
+        c.out("y", r.output());
+        c.out("running_mean", rm);
+        c.out("running_var", rv);
+        Tensor dy = c.randn(s);
+        BatchNormGrads g = c.be.batchNormBackward(relu ? c.be.reluBackward(dy, r.output()) : dy, x, gamma, r, training);
+        c.out("dx", g.dx());
+        c.out("dgamma", g.dgamma());
+        c.out("dbeta", g.dbeta());
     }
 
     static void batchNormCase(Ctx c, Tensor x, boolean training, boolean affine, boolean running, float momentum, float eps, boolean strided) {
@@ -1237,7 +1259,7 @@ class BackendConformanceTest {
         return switch (method) {
             case "unaryInto", "binaryInto" -> new int[] {1};
             case "copy", "fill", "axpy" -> new int[] {0};
-            case "batchNorm" -> new int[] {3, 4};
+            case "batchNorm", "batchNormAct" -> new int[] {3, 4};
             case "sgdStep" -> new int[] {0, 2};
             default -> new int[0];
         };
