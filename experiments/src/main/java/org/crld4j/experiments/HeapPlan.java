@@ -25,12 +25,15 @@ import java.util.List;
  * buffers and the loader's batches in flight; that sum times {@value #HEADROOM_PERCENT}% plus
  * {@value #YOUNG_MB} MB, for the transients of the backward pass and G1's young generation.
  * Commands that do not declare their work (inspection, export, evaluation) get no plan, and
- * neither does a run whose {@code CRLD4J_JAVA_OPTS} sets the heap.
+ * neither do a run whose {@code CRLD4J_JAVA_OPTS} sets the heap, a device run, and a model whose
+ * first probe takes over {@value #MAX_FIRST_FORWARD_SECONDS} s (or does not fit the planning JVM's 2 GB).
  */
 public final class HeapPlan {
     private HeapPlan() {}
 
     static final int PROBE = 2, HEADROOM_PERCENT = 125, YOUNG_MB = 256;
+    /** A model whose first forward on 1 + PROBE images takes longer (a ViT at 384 pixels) is not planned: the run keeps the default heap. */
+    static final int MAX_FIRST_FORWARD_SECONDS = 15;
 
     /** A command whose work can be set up (models built, data loaded) without running it. */
     interface Planned {
@@ -60,7 +63,7 @@ public final class HeapPlan {
         }
     }
 
-    /** Measures a work in this JVM (collections included: meant for the planning JVM, or a test). */
+    /** Measures a work in this JVM (collections included: meant for the planning JVM, or a test); null where a probe is too slow. */
     static Plan measure(Work work) {
         long resident = usedAfterGc();
         long step = 0, stepPerImage = 0;
@@ -69,7 +72,10 @@ public final class HeapPlan {
             t.model().train();
             // the first forwards set up what stays (the kernels' per-thread workspaces, each pool thread's on its first task:
             // one forward was not always enough); pairs of forwards on 1 and 1 + PROBE images give the bytes per image
-            long workspaces = savedByForward(t, 1 + PROBE, rng, false) + savedByForward(t, 1 + PROBE, rng, false);
+            long t0 = System.nanoTime();
+            long workspaces = savedByForward(t, 1 + PROBE, rng, false);
+            if (System.nanoTime() - t0 > MAX_FIRST_FORWARD_SECONDS * 1_000_000_000L) return null; // the probes would take minutes
+            workspaces += savedByForward(t, 1 + PROBE, rng, false);
             long perImage = Long.MAX_VALUE;
             for (int pair = 0; pair < 2; pair++) { // the smaller of two: a buffer grown during a probe only ever adds to one
                 long small = savedByForward(t, 1, rng, true), large = savedByForward(t, 1 + PROBE, rng, true);
