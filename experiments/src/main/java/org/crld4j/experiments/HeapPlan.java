@@ -87,8 +87,9 @@ public final class HeapPlan {
             long sampleFloats = 1;
             for (int d : t.sample()) sampleFloats *= d;
             long loaderBatches = 4L * images * sampleFloats * 4; // the loader's prefetch queue and the batch on the device
-            if (activations + gradientsAndMomentum + loaderBatches > step) {
-                step = activations + gradientsAndMomentum + loaderBatches;
+            long bytes = activations + gradientsAndMomentum + loaderBatches;
+            if (bytes > step) {
+                step = bytes;
                 stepPerImage = perImage;
             }
         }

@@ -56,18 +56,24 @@ class TrainCommand implements Callable<Integer>, HeapPlan.Planned {
     /** What the start line calls the trained network: `crld train` trains a model, `crld distill` a student. */
     String role() { return "model"; }
 
+    /** The data read, the student built, the teacher loaded, the distiller: what a run holds. */
+    private record Built(Dataset train, Dataset test, Classifier student, Classifier teacher, Distiller distiller) {}
+
+    private Built build(Config c, DataSpec spec) throws Exception {
+        Dataset train = spec.train(), test = spec.test();
+        Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
+        Classifier teacher = teacher(c, train.numClasses());
+        return new Built(train, test, student, teacher, Distiller.create(c, student, teacher));
+    }
+
     @Override public HeapPlan.Work work() throws Exception {
         if (!setup.device.isHost()) return null; // activations live on the device
         Config c = configure(setup.config());
         DataSpec spec = setup.dataSpec();
         setup.check(c, spec);
-        Dataset train = spec.train(), test = spec.test();
-        Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
-        Classifier teacher = teacher(c, train.numClasses());
-        Distiller d = Distiller.create(c, student, teacher);
-        return new HeapPlan.Work(java.util.Arrays.asList(train, test, student, teacher, d),
-                List.of(new HeapPlan.Trained(student, c.integer("SOLVER.BATCH_SIZE"), d.twoViews() ? 2 : 1,
-                        spec.forDatasetType(c.str("DATASET.TYPE")).sampleShape())));
+        Built b = build(c, spec);
+        return new HeapPlan.Work(List.of(b), List.of(new HeapPlan.Trained(b.student(), c.integer("SOLVER.BATCH_SIZE"),
+                b.distiller().twoViews() ? 2 : 1, spec.forDatasetType(c.str("DATASET.TYPE")).sampleShape())));
     }
 
     @Override public Integer call() throws Exception {
@@ -78,10 +84,10 @@ class TrainCommand implements Callable<Integer>, HeapPlan.Planned {
         if (resume && !Files.isRegularFile(dir.resolve("latest.ckpt")))
             throw new IOException("--resume: no latest.ckpt in " + dir + " (nothing to resume; run without --resume to start)");
         org.crld4j.nn.models.ModelZoo.require(c.str("DISTILLER.STUDENT")); // before reading data
-        Dataset train = spec.train(), test = spec.test();
-        Classifier student = Setup.model(c.str("DISTILLER.STUDENT"), train.numClasses(), c.longValue("EXPERIMENT.SEED"));
-        Classifier teacher = teacher(c, train.numClasses());
-        Distiller d = Distiller.create(c, student, teacher);
+        Built b = build(c, spec);
+        Dataset train = b.train(), test = b.test();
+        Classifier student = b.student(), teacher = b.teacher();
+        Distiller d = b.distiller();
         int epochs = c.integer("SOLVER.EPOCHS");
         Path report = dir.resolve("report.html");
         Trainer t = new Trainer(c, d, spec, train, test, dir, System.out)

@@ -48,16 +48,13 @@ public final class CpuBackend extends ReferenceBackend {
 
     @Override public BatchNormResult batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                                boolean training, float momentum, float eps) {
-        BatchNorm.Forward f = BatchNorm.forward(x, gamma, beta, runningMean, runningVar, training, momentum, eps);
-        // the backward reads the statistics only: saving f itself would keep the output alive until then
-        return new BatchNormResult(f.output(), new BatchNorm.Stats(f.mean(), f.invStd()));
+        return batchNormAct(x, gamma, beta, runningMean, runningVar, training, momentum, eps, null, false);
     }
 
     @Override public BatchNormResult batchNormAct(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                                   boolean training, float momentum, float eps, Tensor residual, boolean relu) {
-        if (residual != null && (!residual.sameShape(x) || !residual.device().isHost()))
-            return super.batchNormAct(x, gamma, beta, runningMean, runningVar, training, momentum, eps, residual, relu);
         BatchNorm.Forward f = BatchNorm.forward(x, gamma, beta, runningMean, runningVar, training, momentum, eps, residual, relu);
+        // the backward reads the statistics only: saving f itself would keep the output alive until then
         return new BatchNormResult(f.output(), new BatchNorm.Stats(f.mean(), f.invStd()));
     }
 
