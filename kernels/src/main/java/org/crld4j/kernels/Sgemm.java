@@ -3,6 +3,8 @@ package org.crld4j.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
 /**
  * Row-major SGEMM, {@code C = alpha * op(A) op(B) + beta * C}, in the BLIS layout: B is packed in
  * KC x NC blocks of NR-wide column panels, A in MC x KC blocks of MR-tall row panels, and an
@@ -13,8 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 14 and does not spill. A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a
  * load, no shuffle), so an A micro-panel is 4 x KC floats (3 KB) and stays in L1 beside the
  * streamed B micro-panel (KC x 16, 12 KB); the B block (KC x NC, 384 KB) sits in L2.
- * Multithreading splits C into contiguous row slices (or column slices when C is wide and short);
- * every element of C is summed in the same k order whatever the thread count.
+ * On several threads a tall product runs as a team ({@link #team}: B blocks packed once and
+ * shared, row blocks taken as threads come free); others split C into contiguous row slices (or
+ * column slices when C is wide and short). Every element of C is summed in the same k order
+ * whatever the thread count.
  *
  * <p>The tiles and layouts measured on the way to this one, and how to compare variants on this
  * machine, are in BENCHMARKS.md (SGEMM). The plain reference is
@@ -79,7 +83,9 @@ public final class Sgemm {
             return;
         }
         boolean splitRows = (long) m * 2 >= n || n < parts * NR;
-        if (splitRows) {
+        if (splitRows && (m + MC - 1) / MC >= 2 * parts) {
+            team(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+        } else if (splitRows) {
             int panels = (m + MR - 1) / MR;
             Parallel.forRange(panels, (p, s, e) -> {
                 int r0 = s * MR, r1 = Math.min(m, e * MR);
@@ -179,26 +185,89 @@ public final class Sgemm {
                     int mc = Math.min(MC, i1 - ic);
                     if (packed == null) packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, PAD);
                     else ap = packed.block(pc, ic);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int rows = Math.min(MR, mc - ir);
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int cols = Math.min(NR, nc - jr);
-                            int cAt = cOff + (ic + ir) * ldc + jc + jr;
-                            if (rows == MR && cols == NR) {
-                                tile(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, c, cAt, ldc, store);
-                            } else {
-                                float[] edge = EDGE.get();
-                                tile(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, edge, 0, NR, true);
-                                for (int r = 0; r < rows; r++) {
-                                    int row = cAt + r * ldc;
-                                    if (store) System.arraycopy(edge, r * NR, c, row, cols);
-                                    else for (int q = 0; q < cols; q++) c[row + q] += edge[r * NR + q];
-                                }
-                            }
-                        }
+                    tiles(mc, nc, kc, ap, bp, alpha, c, cOff + ic * ldc + jc, ldc, store);
+                }
+            }
+        }
+    }
+
+    /** The micro-tiles of an MC x NC block of C (at {@code cAt}) from packed A and B blocks. */
+    private static void tiles(int mc, int nc, int kc, float[] ap, float[] bp, float alpha, float[] c, int cAt0, int ldc, boolean store) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int cols = Math.min(NR, nc - jr);
+                int cAt = cAt0 + ir * ldc + jr;
+                if (rows == MR && cols == NR) {
+                    tile(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, c, cAt, ldc, store);
+                } else {
+                    float[] edge = EDGE.get();
+                    tile(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, edge, 0, NR, true);
+                    for (int r = 0; r < rows; r++) {
+                        int row = cAt + r * ldc;
+                        if (store) System.arraycopy(edge, r * NR, c, row, cols);
+                        else for (int q = 0; q < cols; q++) c[row + q] += edge[r * NR + q];
                     }
                 }
             }
+        }
+    }
+
+    private static final ThreadLocal<float[][]> SHARED_B = ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC + PAD], new float[KC * NC + PAD]});
+    /** NR-wide B panels a team member packs at a time. */
+    private static final int PACK_CHUNK = 4;
+
+    /**
+     * The product on the thread pool as a team. Each phase (a block of NC columns, a block of kc
+     * depth) packs its B block once, the members taking chunks of it, into one of two buffers they
+     * share (the next phase packs into the other while this one finishes); then the members take
+     * MC-row blocks of A as they come free, so a thread that the host slows down simply does fewer.
+     * Waits are only ever for work another member has claimed and is doing, on an earlier phase (or
+     * this phase's packing), so a member that starts late or never costs time, not correctness.
+     * Every C tile is computed by one thread in the single-threaded k order, its first k block
+     * stored before the next is added: the result does not depend on who ran what.
+     */
+    static void team(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean overwrite) {
+        int step = kcStep(k), pcBlocks = (k + step - 1) / step, phases = ((n + NC - 1) / NC) * pcBlocks;
+        int rowBlocks = (m + MC - 1) / MC;
+        float[][] shared = SHARED_B.get();
+        AtomicIntegerArray packNext = new AtomicIntegerArray(phases), packDone = new AtomicIntegerArray(phases);
+        AtomicIntegerArray rowNext = new AtomicIntegerArray(phases), rowsDone = new AtomicIntegerArray(phases);
+        AtomicIntegerArray blockDone = new AtomicIntegerArray(phases * rowBlocks);
+        Parallel.forRange(Parallel.threads(), (member, s, e) -> {
+            float[] ap = PACK_A.get();
+            for (int ph = 0; ph < phases; ph++) {
+                int jc = (ph / pcBlocks) * NC, pc = (ph % pcBlocks) * step;
+                int nc = Math.min(NC, n - jc), kc = Math.min(step, k - pc);
+                int chunks = ((nc + NR - 1) / NR + PACK_CHUNK - 1) / PACK_CHUNK;
+                float[] bp = shared[ph & 1];
+                if (ph >= 2) await(rowsDone, ph - 2, rowBlocks); // the buffer's last phase is done with it
+                for (int ch; (ch = packNext.getAndIncrement(ph)) < chunks; ) {
+                    int j0 = ch * PACK_CHUNK * NR, j1 = Math.min(nc, j0 + PACK_CHUNK * NR);
+                    packB(transB, b, bOff, ldb, pc, jc + j0, kc, j1 - j0, bp, PAD + j0 * kc);
+                    packDone.incrementAndGet(ph);
+                }
+                await(packDone, ph, chunks);
+                boolean store = overwrite && pc == 0;
+                for (int rb; (rb = rowNext.getAndIncrement(ph)) < rowBlocks; ) {
+                    if (pc > 0) await(blockDone, (ph - 1) * rowBlocks + rb, 1); // this block's earlier k
+                    int ic = rb * MC, mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, PAD);
+                    tiles(mc, nc, kc, ap, bp, alpha, c, cOff + ic * ldc + jc, ldc, store);
+                    blockDone.set(ph * rowBlocks + rb, 1);
+                    rowsDone.incrementAndGet(ph);
+                }
+            }
+        });
+    }
+
+    /** Spins (yielding after a while) until counter i reaches target. */
+    private static void await(AtomicIntegerArray counters, int i, int target) {
+        for (int spins = 0; counters.get(i) < target; spins++) {
+            if (spins < 1 << 12) Thread.onSpinWait();
+            else Thread.yield();
         }
     }
 

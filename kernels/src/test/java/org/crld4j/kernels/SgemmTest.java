@@ -44,4 +44,41 @@ class SgemmTest {
         ReferenceBackend.referenceGemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, ref, 0, n);
         for (int i = 0; i < ref.length; i++) assertEquals(ref[i], c[i], 1e-5 * k + 1e-5, "at " + i);
     }
+
+    /**
+     * Products tall enough for the thread team (several row blocks, column blocks and k blocks, all
+     * with ragged edges): the reference's values, and bit for bit the single-threaded result, both
+     * through gemm on the pool and through the team itself (which also runs on one thread).
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"600,1100,400", "530,70,900", "1024,520,200"})
+    void teamMatchesReferenceAndOneThread(int m, int n, int k) {
+        Rng rng = new Rng(m * 7L + n * 3L + k);
+        int threads = Parallel.threads();
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] a = random(rng, m * k), b = random(rng, k * n), c0 = random(rng, m * n);
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                float beta = tb ? 0f : 0.5f;
+                float[] ref = c0.clone(), pooled = c0.clone(), single = c0.clone(), team = c0.clone();
+                if (beta == 0f) java.util.Arrays.fill(pooled, Float.NaN);
+                ReferenceBackend.referenceGemm(ta, tb, m, n, k, 0.75f, a, 0, lda, b, 0, ldb, beta, ref, 0, n);
+                Sgemm.gemm(ta, tb, m, n, k, 0.75f, a, 0, lda, b, 0, ldb, beta, pooled, 0, n);
+                try {
+                    Parallel.setThreads(1);
+                    Sgemm.gemm(ta, tb, m, n, k, 0.75f, a, 0, lda, b, 0, ldb, beta, single, 0, n);
+                } finally {
+                    Parallel.setThreads(threads);
+                }
+                if (beta == 0f) java.util.Arrays.fill(team, Float.NaN);
+                else for (int i = 0; i < team.length; i++) team[i] *= beta; // team() expects C already scaled
+                Sgemm.team(ta, tb, m, n, k, 0.75f, a, 0, lda, b, 0, ldb, team, 0, n, beta == 0f);
+                for (int i = 0; i < ref.length; i++) {
+                    assertEquals(ref[i], pooled[i], 1e-5 * k + 1e-5, "ta=" + ta + " tb=" + tb + " at " + i);
+                    assertEquals(Float.floatToIntBits(single[i]), Float.floatToIntBits(pooled[i]), "pool vs one thread, ta=" + ta + " tb=" + tb + " at " + i);
+                    assertEquals(Float.floatToIntBits(single[i]), Float.floatToIntBits(team[i]), "team vs one thread, ta=" + ta + " tb=" + tb + " at " + i);
+                }
+            }
+        }
+    }
 }
