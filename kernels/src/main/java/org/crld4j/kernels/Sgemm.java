@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * before the FMAs, so a tile needs accumulators + B vectors + MR broadcasts <= 16; 4 x 2 takes
  * 14 and does not spill. A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a
  * load, no shuffle), so an A micro-panel is 4 x KC floats (3 KB) and stays in L1 beside the
- * streamed B micro-panel (KC x 16, 12 KB); the B block (KC x NC, 384 KB) sits in L2.
+ * streamed B micro-panel (KC x 16, 12 KB); the B block (KC x NC, 768 KB) streams from L2 and L3.
  * On several threads a tall product runs as a team ({@link #team}: B blocks packed once and
  * shared, row blocks taken as threads come free); others split C into contiguous row slices (or
  * column slices when C is wide and short). Every element of C is summed in the same k order
@@ -38,8 +38,12 @@ public final class Sgemm {
      * twice the FMAs per B load.
      */
     static final int MR = L >= 16 ? 8 : 4, NR = 2 * L;
-    /** Cache blocks: KC deep (A panel and B panel in L1), MC rows of A in L2, NC columns of B (KC x NC floats, 384 KB) in L2/L3. */
-    static final int KC = 192, MC = 128, NC = 512;
+    /**
+     * Cache blocks: KC deep (A panel and B panel in L1), MC rows of A in L2, NC columns of B (KC x
+     * NC floats, 768 KB, in L2 and L3). NC 1024 rather than 512 packs A once instead of twice for
+     * 1024 columns, which measured 3-5% faster although the B block then overflows L2 (BENCHMARKS.md).
+     */
+    static final int KC = 192, MC = 128, NC = 1024;
 
     /**
      * Packed panels start this many floats into their buffers so that vector loads never straddle a
