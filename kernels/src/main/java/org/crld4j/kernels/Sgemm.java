@@ -3,6 +3,7 @@ package org.crld4j.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -232,31 +233,66 @@ public final class Sgemm {
      * stored before the next is added: the result does not depend on who ran what.
      */
     static void team(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float[] c, int cOff, int ldc, boolean overwrite) {
-        int step = kcStep(k), pcBlocks = (k + step - 1) / step, phases = ((n + NC - 1) / NC) * pcBlocks;
-        int rowBlocks = (m + MC - 1) / MC;
-        float[][] shared = SHARED_B.get();
-        AtomicIntegerArray packNext = new AtomicIntegerArray(phases), packDone = new AtomicIntegerArray(phases);
-        AtomicIntegerArray rowNext = new AtomicIntegerArray(phases), rowsDone = new AtomicIntegerArray(phases);
-        AtomicIntegerArray blockDone = new AtomicIntegerArray(phases * rowBlocks);
-        Parallel.forRange(Parallel.threads(), (member, s, e) -> {
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean overwrite) {
+        Team team = new Team(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, overwrite);
+        Parallel.forRange(Parallel.threads(), (member, s, e) -> team.member());
+    }
+
+    /** One {@link #team} product: its arguments, the shared B buffers, and the work counters of each phase. */
+    private static final class Team {
+        final boolean transA, transB, overwrite;
+        final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, step, pcBlocks, phases, rowBlocks;
+        final float alpha;
+        final float[] a, b, c;
+        final float[][] shared = SHARED_B.get();
+        final AtomicIntegerArray packNext, packDone, rowNext, rowsDone, blockDone;
+        /** Set by a member that throws (bad arguments), so that the others stop waiting for its work. */
+        final AtomicBoolean failed = new AtomicBoolean();
+
+        Team(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean overwrite) {
+            this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k; this.alpha = alpha;
+            this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
+            this.c = c; this.cOff = cOff; this.ldc = ldc; this.overwrite = overwrite;
+            step = kcStep(k);
+            pcBlocks = (k + step - 1) / step;
+            phases = ((n + NC - 1) / NC) * pcBlocks;
+            rowBlocks = (m + MC - 1) / MC;
+            packNext = new AtomicIntegerArray(phases);
+            packDone = new AtomicIntegerArray(phases);
+            rowNext = new AtomicIntegerArray(phases);
+            rowsDone = new AtomicIntegerArray(phases);
+            blockDone = new AtomicIntegerArray(phases * rowBlocks);
+        }
+
+        void member() {
+            try {
+                walk();
+            } catch (RuntimeException | Error x) {
+                failed.set(true);
+                throw x;
+            }
+        }
+
+        /** The phases in order; returns early once another member has failed. */
+        private void walk() {
             float[] ap = PACK_A.get();
             for (int ph = 0; ph < phases; ph++) {
                 int jc = (ph / pcBlocks) * NC, pc = (ph % pcBlocks) * step;
                 int nc = Math.min(NC, n - jc), kc = Math.min(step, k - pc);
                 int chunks = ((nc + NR - 1) / NR + PACK_CHUNK - 1) / PACK_CHUNK;
                 float[] bp = shared[ph & 1];
-                if (ph >= 2) await(rowsDone, ph - 2, rowBlocks); // the buffer's last phase is done with it
+                if (ph >= 2 && !await(rowsDone, ph - 2, rowBlocks)) return; // the buffer's last phase is done with it
                 for (int ch; (ch = packNext.getAndIncrement(ph)) < chunks; ) {
                     int j0 = ch * PACK_CHUNK * NR, j1 = Math.min(nc, j0 + PACK_CHUNK * NR);
                     packB(transB, b, bOff, ldb, pc, jc + j0, kc, j1 - j0, bp, PAD + j0 * kc);
                     packDone.incrementAndGet(ph);
                 }
-                await(packDone, ph, chunks);
+                if (!await(packDone, ph, chunks)) return;
                 boolean store = overwrite && pc == 0;
                 for (int rb; (rb = rowNext.getAndIncrement(ph)) < rowBlocks; ) {
-                    if (pc > 0) await(blockDone, (ph - 1) * rowBlocks + rb, 1); // this block's earlier k
+                    if (pc > 0 && !await(blockDone, (ph - 1) * rowBlocks + rb, 1)) return; // this block's earlier k
                     int ic = rb * MC, mc = Math.min(MC, m - ic);
                     packA(transA, a, aOff, lda, ic, pc, mc, kc, ap, PAD);
                     tiles(mc, nc, kc, ap, bp, alpha, c, cOff + ic * ldc + jc, ldc, store);
@@ -264,14 +300,16 @@ public final class Sgemm {
                     rowsDone.incrementAndGet(ph);
                 }
             }
-        });
-    }
+        }
 
-    /** Spins (yielding after a while) until counter i reaches target. */
-    private static void await(AtomicIntegerArray counters, int i, int target) {
-        for (int spins = 0; counters.get(i) < target; spins++) {
-            if (spins < 1 << 12) Thread.onSpinWait();
-            else Thread.yield();
+        /** Spins (yielding after a while) until counter i reaches target; false if a member failed meanwhile. */
+        private boolean await(AtomicIntegerArray counters, int i, int target) {
+            for (int spins = 0; counters.get(i) < target; spins++) {
+                if (failed.get()) return false;
+                if (spins < 1 << 12) Thread.onSpinWait();
+                else Thread.yield();
+            }
+            return true;
         }
     }
 

@@ -81,4 +81,18 @@ class SgemmTest {
             }
         }
     }
+
+    /** A member of the team that fails (B one float shorter than its shape says: only the member packing the last chunk fails) fails the call, naming the index, instead of leaving the others waiting. */
+    @org.junit.jupiter.api.Test
+    void teamFailureEndsTheCall() {
+        int m = 600, n = 1100, k = 400;
+        Rng rng = new Rng(3);
+        float[] a = random(rng, m * k), b = random(rng, k * n - 1), c = new float[m * n];
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> Sgemm.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> Sgemm.team(false, false, m, n, k, 1f, a, 0, k, b, 0, n, c, 0, n, true));
+        });
+    }
 }
