@@ -196,13 +196,13 @@ public final class Sgemm {
         }
     }
 
-    /** The micro-tiles of an MC x NC block of C (at {@code cAt}) from packed A and B blocks. */
-    private static void tiles(int mc, int nc, int kc, float[] ap, float[] bp, float alpha, float[] c, int cAt0, int ldc, boolean store) {
+    /** The micro-tiles of an mc x nc block of C (its first element at {@code blockAt}) from packed A and B blocks. */
+    private static void tiles(int mc, int nc, int kc, float[] ap, float[] bp, float alpha, float[] c, int blockAt, int ldc, boolean store) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr);
-                int cAt = cAt0 + ir * ldc + jr;
+                int cAt = blockAt + ir * ldc + jr;
                 if (rows == MR && cols == NR) {
                     tile(kc, ap, PAD + ir * kc, bp, PAD + jr * kc, alpha, c, cAt, ldc, store);
                 } else {
