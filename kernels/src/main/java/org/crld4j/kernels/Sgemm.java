@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * Register budget: AVX2 has 16 vector registers, and C2 issues all of a k step's A broadcasts
  * before the FMAs, so a tile needs accumulators + B vectors + MR broadcasts <= 16; 4 x 2 takes
  * 14 and does not spill. A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a
- * load, no shuffle), so an A micro-panel is 4 x KC floats (3 KB) and stays in L1 beside the
- * streamed B micro-panel (KC x 16, 12 KB); the B block (KC x NC, 768 KB) streams from L2 and L3.
+ * load, no shuffle), so an A micro-panel is 4 x KC floats (8 KB), read at every k step, and stays
+ * in L1 while the B micro-panels (KC x 16, 32 KB each) stream past it from the B block (KC x NC,
+ * 2 MB, in L2 and L3).
  * On several threads a tall product runs as a team ({@link #team}: B blocks packed once and
  * shared, row blocks taken as threads come free); others split C into contiguous row slices (or
  * column slices when C is wide and short). Every element of C is summed in the same k order
@@ -40,11 +41,14 @@ public final class Sgemm {
      */
     static final int MR = L >= 16 ? 8 : 4, NR = 2 * L;
     /**
-     * Cache blocks: KC deep (A panel and B panel in L1), MC rows of A in L2, NC columns of B (KC x
-     * NC floats, 768 KB, in L2 and L3). NC 1024 rather than 512 packs A once instead of twice for
-     * 1024 columns, which measured 3-5% faster although the B block then overflows L2 (BENCHMARKS.md).
+     * Cache blocks: KC deep, MC rows of A, NC columns of B. Each k block ends in a pass over C
+     * (loaded, added to, stored), so a deep KC pays: 512 measured 1.08x faster than 192 at 1024^3
+     * (two k blocks instead of six) and no slower on the zoo's convolutions (BENCHMARKS.md). NC
+     * 1024 rather than 512 packs A once instead of twice for 1024 columns, which measured 3-5%
+     * faster although the B block then overflows L2. KC sets where a product's k sum is split,
+     * so changing it changes results in their last bits.
      */
-    static final int KC = 192, MC = 128, NC = 1024;
+    static final int KC = 512, MC = 128, NC = 1024;
 
     /**
      * Packed panels start this many floats into their buffers so that vector loads never straddle a
@@ -55,8 +59,8 @@ public final class Sgemm {
     static final int PAD = Alignment.padFloats(SPECIES.vectorByteSize());
 
     /**
-     * The k-block length for depth k: at most KC, and equal blocks (k = 144 is one block of 144,
-     * not 128 + 16, whose second block would spend more on C traffic than on FMAs).
+     * The k-block length for depth k: at most KC, and equal blocks (k = 600 is two blocks of 300,
+     * not 512 + 88, whose second block would spend more on C traffic than on FMAs).
      */
     static int kcStep(int k) {
         int blocks = Math.max(1, (k + KC - 1) / KC);
