@@ -3,16 +3,19 @@
 # guest's speed drifts within minutes), each round gives a ratio per thread count, the summary is
 # the median over rounds. OpenBLAS comes from Debian's libopenblas0-pthread, unpacked without
 # installing it (../shared/bench/get_openblas.sh, or OPENBLAS_DIR=folder holding libblas.so.3).
-#   scripts/compare-sgemm.sh [--rounds R] [--n N]
+# Then, steadier, the same product pair by pair in one JVM (scripts/ab/SgemmPairs.java: OpenBLAS's
+# cblas_sgemm through the FFM API, one product of each in turn, a ratio per pair).
+#   scripts/compare-sgemm.sh [--rounds R] [--n N] [--pairs P]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/jdk.sh"
 select_jdk
-rounds=5 n=1024
+rounds=5 n=1024 pairs=30
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --n) n="$2"; shift 2 ;;
+    --pairs) pairs="$2"; shift 2 ;;
     *) echo "compare-sgemm.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -22,8 +25,8 @@ jar="$root/experiments/target/crld4j.jar"
 require_maven
 (cd "$root" && mvn -q -B -ntp -DskipTests package) >&2
 java=("$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:ObjectAlignmentInBytes=64 -XX:+UseParallelGC -cp "$jar")
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+log="$(mktemp)" classes="$(mktemp -d)"
+trap 'rm -rf "$log" "$classes"' EXIT
 echo "$(date -Is) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(nproc) CPUs, $(grep -o -m1 -w 'avx512f' /proc/cpuinfo || echo no avx512f); SGEMM ${n}^3, $rounds rounds"
 for r in $(seq 1 "$rounds"); do
   for t in 1 2; do
@@ -46,3 +49,8 @@ for t in ("1", "2"):
     print(f"{t} thread(s): crld4j {statistics.median(ours):.1f}, OpenBLAS {statistics.median(theirs):.1f} GFLOP/s; "
           f"ratio per round " + " ".join(f"{x:.2f}" for x in ratios) + f" -> median {statistics.median(ratios):.2f}")
 PY
+"$JAVA_HOME/bin/javac" -nowarn -d "$classes" -cp "$jar" "$root/scripts/ab/SgemmPairs.java"
+for t in 1 2; do
+  OPENBLAS_NUM_THREADS=$t "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+    -XX:ObjectAlignmentInBytes=64 -XX:+UseParallelGC -cp "$classes:$jar" SgemmPairs "$blas/libblas.so.3" "$n" "$t" "$pairs" 2>&1 | grep -v WARNING
+done
