@@ -16,9 +16,11 @@ import java.util.Random;
  * crld4j's SGEMM and OpenBLAS's cblas_sgemm (through the FFM API, no JNI) on the same n x n
  * row-major product in one JVM, one product of each in turn (order alternating), a ratio per
  * pair: the guest's speed drifts within seconds, which separate processes minutes apart cannot
- * cancel. A pause after each product lets either library's idle worker threads stop spinning
- * before the other one runs. Arguments: libblas.so.3 path, n, threads, pairs. Run with
- * OPENBLAS_NUM_THREADS set to the same thread count (scripts/compare-sgemm.sh does).
+ * cancel. On several threads a pause after each product (150 ms, {@code -DpauseMs=}) lets either
+ * library's idle worker threads stop spinning before the other one runs; on one thread there are
+ * none, and products follow each other as in a loop (a pause there measured crld4j 0.86x instead
+ * of 0.89x, OpenBLAS losing less of its speed to it). Arguments: libblas.so.3 path, n, threads,
+ * pairs. Run with OPENBLAS_NUM_THREADS set to the same thread count (scripts/compare-sgemm.sh does).
  */
 public class SgemmPairs {
     static final int ROW_MAJOR = 101, NO_TRANS = 111;
@@ -27,6 +29,7 @@ public class SgemmPairs {
         Path lib = Path.of(args[0]);
         int n = Integer.parseInt(args[1]), threads = Integer.parseInt(args[2]), pairs = Integer.parseInt(args[3]);
         Parallel.setThreads(threads);
+        long pauseMs = Long.getLong("pauseMs", threads > 1 ? 150 : 0);
         Arena arena = Arena.global();
         SymbolLookup blas = SymbolLookup.libraryLookup(lib, arena);
         ValueLayout.OfInt i32 = ValueLayout.JAVA_INT;
@@ -58,7 +61,7 @@ public class SgemmPairs {
         double[] ratio = new double[pairs], oursG = new double[pairs], theirsG = new double[pairs];
         for (int p = 0; p < pairs; p++) {
             double t0, t1;
-            if (p % 2 == 0) { t0 = time(ours); t1 = time(theirs); } else { t1 = time(theirs); t0 = time(ours); }
+            if (p % 2 == 0) { t0 = time(ours, pauseMs); t1 = time(theirs, pauseMs); } else { t1 = time(theirs, pauseMs); t0 = time(ours, pauseMs); }
             double flop = 2.0 * n * n * n;
             oursG[p] = flop / t0 / 1e9; theirsG[p] = flop / t1 / 1e9; ratio[p] = t1 / t0;
         }
@@ -68,12 +71,12 @@ public class SgemmPairs {
                 n, threads, pairs, o[pairs / 2], t[pairs / 2], r[pairs / 2], r[pairs / 4], r[3 * pairs / 4]);
     }
 
-    /** Seconds for one product, then a pause (OpenBLAS's idle workers spin for a while after each call). */
-    static double time(Runnable product) throws InterruptedException {
+    /** Seconds for one product, then the pause. */
+    static double time(Runnable product, long pauseMs) throws InterruptedException {
         long t0 = System.nanoTime();
         product.run();
         double s = (System.nanoTime() - t0) / 1e9;
-        Thread.sleep(150);
+        Thread.sleep(pauseMs);
         return s;
     }
 }
