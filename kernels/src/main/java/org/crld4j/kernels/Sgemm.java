@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * Register budget: AVX2 has 16 vector registers, and C2 issues all of a k step's A broadcasts
  * before the FMAs, so a tile needs accumulators + B vectors + MR broadcasts <= 16; 4 x 2 takes
  * 14 and does not spill. A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a
- * load, no shuffle), so an A micro-panel is 4 x KC floats (8 KB), read at every k step, and stays
- * in L1 while the B micro-panels (KC x 16, 32 KB each) stream past it from the B block (KC x NC,
- * 2 MB, in L2 and L3).
+ * load, no shuffle), so an A micro-panel is 4 x KC floats (8 KB), used by every B micro-panel
+ * of the block in turn (KC x 16, 32 KB each, streamed from the B block: KC x NC, 2 MB, in L2 and
+ * L3).
  * On several threads a tall product runs as a team ({@link #team}: B blocks packed once and
  * shared, row blocks taken as threads come free); others split C into contiguous row slices (or
  * column slices when C is wide and short). Every element of C is summed in the same k order
@@ -43,7 +43,7 @@ public final class Sgemm {
     /**
      * Cache blocks: KC deep, MC rows of A, NC columns of B. Each k block ends in a pass over C
      * (loaded, added to, stored), so a deep KC pays: 512 measured 1.08x faster than 192 at 1024^3
-     * (two k blocks instead of six) and no slower on the zoo's convolutions (BENCHMARKS.md). NC
+     * (two k blocks instead of six), and no slower on the zoo's training steps (BENCHMARKS.md). NC
      * 1024 rather than 512 packs A once instead of twice for 1024 columns, which measured 3-5%
      * faster although the B block then overflows L2. KC sets where a product's k sum is split,
      * so changing it changes results in their last bits.
