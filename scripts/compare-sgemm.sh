@@ -24,7 +24,8 @@ blas="${OPENBLAS_DIR:-$root/../shared/bench/openblas/root/usr/lib/x86_64-linux-g
 jar="$root/experiments/target/crld4j.jar"
 require_maven
 (cd "$root" && mvn -q -B -ntp -DskipTests package) >&2
-java=("$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:ObjectAlignmentInBytes=64 -XX:+UseParallelGC -cp "$jar")
+jvm=("$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:ObjectAlignmentInBytes=64 -XX:+UseParallelGC)
+java=("${jvm[@]}" -cp "$jar")
 log="$(mktemp)" classes="$(mktemp -d)"
 trap 'rm -rf "$log" "$classes"' EXIT
 echo "$(date -Is) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(nproc) CPUs, $(grep -o -m1 -w 'avx512f' /proc/cpuinfo || echo no avx512f); SGEMM ${n}^3, $rounds rounds"
@@ -51,6 +52,5 @@ for t in ("1", "2"):
 PY
 "$JAVA_HOME/bin/javac" -nowarn -d "$classes" -cp "$jar" "$root/scripts/ab/SgemmPairs.java"
 for t in 1 2; do
-  OPENBLAS_NUM_THREADS=$t "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-    -XX:ObjectAlignmentInBytes=64 -XX:+UseParallelGC -cp "$classes:$jar" SgemmPairs "$blas/libblas.so.3" "$n" "$t" "$pairs" 2>&1 | grep -v WARNING
+  OPENBLAS_NUM_THREADS=$t "${jvm[@]}" --enable-native-access=ALL-UNNAMED -cp "$classes:$jar" SgemmPairs "$blas/libblas.so.3" "$n" "$t" "$pairs" 2>&1 | grep -v WARNING
 done

@@ -59,16 +59,15 @@ public class SgemmPairs {
         for (int i = 0; i < c.length; i++) worst = Math.max(worst, Math.abs(c[i] - check[i]) / Math.abs(check[i]));
         if (worst > 1e-4) throw new AssertionError("crld4j and OpenBLAS disagree: relative difference " + worst);
         double[] ratio = new double[pairs], oursG = new double[pairs], theirsG = new double[pairs];
+        double gflop = 2.0 * n * n * n / 1e9;
         for (int p = 0; p < pairs; p++) {
             double t0, t1;
             if (p % 2 == 0) { t0 = time(ours, pauseMs); t1 = time(theirs, pauseMs); } else { t1 = time(theirs, pauseMs); t0 = time(ours, pauseMs); }
-            double flop = 2.0 * n * n * n;
-            oursG[p] = flop / t0 / 1e9; theirsG[p] = flop / t1 / 1e9; ratio[p] = t1 / t0;
+            oursG[p] = gflop / t0; theirsG[p] = gflop / t1; ratio[p] = t1 / t0;
         }
-        double[] r = ratio.clone(), o = oursG.clone(), t = theirsG.clone();
-        Arrays.sort(r); Arrays.sort(o); Arrays.sort(t);
+        Arrays.sort(ratio); Arrays.sort(oursG); Arrays.sort(theirsG);
         System.out.printf("pairs %d^3, %d thread(s), %d pairs: crld4j %.1f, OpenBLAS %.1f GFLOP/s (medians); ratio per pair median %.3f, quartiles %.3f .. %.3f%n",
-                n, threads, pairs, o[pairs / 2], t[pairs / 2], r[pairs / 2], r[pairs / 4], r[3 * pairs / 4]);
+                n, threads, pairs, oursG[pairs / 2], theirsG[pairs / 2], ratio[pairs / 2], ratio[pairs / 4], ratio[3 * pairs / 4]);
     }
 
     /** Seconds for one product, then the pause. */
