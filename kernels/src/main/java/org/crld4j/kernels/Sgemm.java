@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * KC x NC blocks of NR-wide column panels, A in MC x KC blocks of MR-tall row panels, and an
  * MR x NR micro-kernel keeps its 4 x 2 vector accumulators in registers while it walks k (4 rows
  * divide every channel count of the zoo, so convolutions rarely hit the scalar edge path).
- * Register budget: AVX2 has 16 vector registers, and C2 issues all of a k step's A broadcasts
- * before the FMAs, so a tile needs accumulators + B vectors + MR broadcasts <= 16; 4 x 2 takes
- * 14 and does not spill. A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a
- * load, no shuffle), so an A micro-panel is 4 x KC floats (8 KB), used by every B micro-panel
- * of the block in turn (KC x 16, 32 KB each, streamed from the B block: KC x NC, 2 MB, in L2 and
- * L3).
+ * Register budget: AVX2 has 16 vector registers, and in this tile C2 issues all of a k step's A
+ * broadcasts before the FMAs (accumulators + B vectors + MR broadcasts: 14, no spill); the 3-, 5-
+ * and 6-row tiles measured were no faster (more instructions per FMA, or spills: BENCHMARKS.md).
+ * A is broadcast straight from memory ({@code vbroadcastss ymm, m32}, a load, no shuffle), so an
+ * A micro-panel is 4 x KC floats (8 KB), used by every B micro-panel of the block in turn (KC x
+ * 16, 32 KB each, streamed from the B block: KC x NC, 2 MB, in L2 and L3).
  * On several threads a tall product runs as a team ({@link #team}: B blocks packed once and
  * shared, row blocks taken as threads come free); others split C into contiguous row slices (or
  * column slices when C is wide and short). Every element of C is summed in the same k order
