@@ -363,7 +363,8 @@ public final class Sgemm {
      * One 4-row panel of a row-major A (row r at {@code src + r * lda}, kc columns) into [k][row]
      * order at {@code dst}: 4 x 8 blocks loaded as four row vectors and stored as four [k][row]
      * vectors, instead of a scalar store per element MR floats apart (a 1024 x 1024 A from outside
-     * the caches in 0.79 ms instead of 1.54).
+     * the caches in 0.79 ms instead of 1.54; 5% of a training step). Until C2 compiles it the
+     * Vector API runs as plain Java objects: about a second once per JVM (BENCHMARKS.md).
      */
     private static void packRows4x8(float[] a, int src, int lda, int kc, float[] ap, int dst) {
         int r1 = src + lda, r2 = r1 + lda, r3 = r2 + lda, p = 0;
