@@ -3,13 +3,16 @@ package org.crld4j.kernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +40,7 @@ class ParallelTest {
                 assertEquals((int) ((long) n * (p + 1) / parts), ends[p], "end of part " + p);
             }
             assertSame(Thread.currentThread(), who[0], "part 0 runs on the caller");
-            assertEquals(parts, java.util.Arrays.stream(who).distinct().count(), "one thread per part");
+            assertEquals(parts, Arrays.stream(who).distinct().count(), "one thread per part");
         }
     }
 
@@ -67,7 +70,7 @@ class ParallelTest {
             Parallel.forRange(50, (q, s2, e2) -> inner.put(p * 100 + q, Thread.currentThread()));
         });
         assertEquals(2, inner.size(), "each outer part ran its inner region as one range");
-        assertTrue(!Parallel.inside(), "the caller is outside again");
+        assertFalse(Parallel.inside(), "the caller is outside again");
     }
 
     /** Two threads calling at once (a data loader beside the trainer) both get every element, in turns. */
@@ -86,7 +89,7 @@ class ParallelTest {
                     go.await();
                     for (int r = 0; r < rounds; r++) {
                         AtomicInteger covered = new AtomicInteger();
-                        java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong();
+                        AtomicLong sum = new AtomicLong();
                         Parallel.forRange(n, (p, s, e) -> {
                             long local = 0;
                             for (int i = s; i < e; i++) local += i;
@@ -107,7 +110,7 @@ class ParallelTest {
         if (failed.get() != null) throw new AssertionError(failed.get());
         long expected = (long) n * (n - 1) / 2;
         long[] want = new long[rounds];
-        java.util.Arrays.fill(want, expected);
+        Arrays.fill(want, expected);
         assertArrayEquals(want, sums[0]);
         assertArrayEquals(want, sums[1]);
     }
