@@ -37,8 +37,8 @@ public final class WideResNet extends Classifier {
         }
 
         @Override public Variable forward(Variable x) {
-            Variable a = bn1.forward(x).relu();
-            Variable y = bn2.forward(conv1.forward(a)).relu();
+            Variable a = bn1.forward(x, null, true); // relu(bn1(x)) as one op, the same numbers
+            Variable y = bn2.forward(conv1.forward(a), null, true);
             y = conv2.forward(y);
             return (convShortcut == null ? x : convShortcut.forward(a)).add(y);
         }
@@ -83,7 +83,7 @@ public final class WideResNet extends Classifier {
         Variable f1 = block1.forward(conv1.forward(x));
         Variable f2 = block2.forward(f1);
         Variable f3 = block3.forward(f2);
-        Variable pooled = Pooling.globalAvg(bn1.forward(f3).relu()).flatten(1, 3);
+        Variable pooled = Pooling.globalAvg(bn1.forward(f3, null, true)).flatten(1, 3);
         Variable logits = fc.forward(pooled);
         if (isTraining()) { // mdistiller's unused pre-activation features: their only effect is on running statistics
             block2FirstBn.forward(f1.detach());
