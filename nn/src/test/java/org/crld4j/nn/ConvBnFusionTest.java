@@ -2,7 +2,10 @@ package org.crld4j.nn;
 
 import org.crld4j.autograd.Autograd;
 import org.crld4j.autograd.Variable;
+import org.crld4j.nn.layers.Activations;
 import org.crld4j.nn.layers.BatchNorm2d;
+import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.Sequential;
 import org.crld4j.nn.models.Classifier;
 import org.crld4j.nn.models.ModelZoo;
 import org.crld4j.tensor.Rng;
@@ -10,14 +13,16 @@ import org.crld4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fused eval-mode conv-BN-(add)-ReLU path must equal the separate modules bit for bit. */
 class ConvBnFusionTest {
     @Test void fusedEvalForwardEqualsSeparateOpsBitForBit() {
-        // basic blocks with both shortcut kinds; bottlenecks (CIFAR ResNet50 is ResNetV2: unfused, a control)
-        for (String name : new String[] {"resnet8x4", "resnet20", "wrn_16_2", "ResNet50"}) {
+        // basic blocks with both shortcut kinds, bottlenecks (ResNet50), grouped and depthwise
+        // convolutions (ShuffleNets, MobileNetV2), Sequential blocks (vgg8, MobileNetV2)
+        for (String name : new String[] {"resnet8x4", "resnet20", "wrn_16_2", "ResNet50", "ShuffleV1", "ShuffleV2", "MobileNetV2", "vgg8"}) {
             Classifier m = ModelZoo.create(name, 10, new Rng(1));
             Rng rng = new Rng(2);
             for (Module sub : m.namedModules().values()) {
@@ -37,6 +42,35 @@ class ConvBnFusionTest {
             try (var s = Autograd.noGrad()) { fused = m.forward(x); }
             assertNull(fused.gradFn(), name + ": no graph under no_grad");
             assertArrayEquals(separate.data().contiguous().array(), fused.data().contiguous().array(), name + ": fused != separate");
+        }
+    }
+
+    /** Sequential runs Conv2d, BatchNorm2d (, ReLU) as ConvBn: outputs and every gradient as the modules one by one. */
+    @Test void sequentialConvBnReluEqualsTheModulesInTurn() {
+        for (boolean relu : new boolean[] {true, false}) {
+            for (boolean training : new boolean[] {true, false}) {
+                Sequential seq = new Sequential(new Conv2d(4, 6, 3, 2, 1, 2, true), new BatchNorm2d(6));
+                if (relu) seq.add(new Activations.ReLU());
+                seq.add(new Conv2d(6, 6, 3, 1, 1, 6, false)).add(new BatchNorm2d(6)); // depthwise, last in the list
+                seq.initDefaults(new Rng(4));
+                seq.train(training);
+                Tensor x = Tensor.randn(new Rng(5), 3, 4, 9, 9);
+                Variable xa = Variable.leaf(x.contiguous()), xb = Variable.leaf(x.contiguous());
+                Variable fused = seq.forward(xa);
+                Variable y = xb;
+                for (Module m : seq.layers()) y = m.forward(y);
+                String what = (relu ? "conv-BN-ReLU" : "conv-BN") + (training ? ", training" : ", eval");
+                assertArrayEquals(y.data().contiguous().array(), fused.data().contiguous().array(), what + ": output");
+                fused.mul(fused).sum().backward();
+                Tensor[] fusedGrads = seq.parameters().stream().map(v -> v.grad().contiguous()).toArray(Tensor[]::new);
+                seq.zeroGrad();
+                y.mul(y).sum().backward();
+                Tensor[] grads = seq.parameters().stream().map(v -> v.grad().contiguous()).toArray(Tensor[]::new);
+                for (int i = 0; i < grads.length; i++) assertArrayEquals(grads[i].array(), fusedGrads[i].array(), what + ": gradient " + i);
+                assertArrayEquals(xb.grad().contiguous().array(), xa.grad().contiguous().array(), what + ": input gradient");
+                if (relu) // and the fused op was the one recorded
+                    assertEquals("batch_norm_relu", new Sequential(seq.get(0), seq.get(1), seq.get(2)).forward(Variable.leaf(x)).gradFn(), what);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import org.crld4j.nn.Init;
 import org.crld4j.nn.Module;
 import org.crld4j.nn.layers.BatchNorm2d;
 import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.ConvBn;
 import org.crld4j.nn.layers.Linear;
 import org.crld4j.nn.layers.Pooling;
 import org.crld4j.nn.layers.Sequential;
@@ -35,7 +36,7 @@ public final class ImageNetResNet extends Classifier {
     }
 
     @Override public Output forwardWithFeatures(Variable x) {
-        Variable h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+        Variable h = maxpool.forward(ConvBn.forward(conv1, bn1, x, null, true));
         for (Sequential l : layers) h = l.forward(h);
         Variable pooled = Pooling.globalAvg(h).flatten(1, 3);
         return new Output(fc.forward(pooled), pooled);

@@ -5,6 +5,7 @@ import org.crld4j.nn.Module;
 import org.crld4j.nn.layers.BatchNorm2d;
 import org.crld4j.nn.layers.ChannelShuffle;
 import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.ConvBn;
 import org.crld4j.nn.layers.Linear;
 import org.crld4j.nn.layers.Pooling;
 import org.crld4j.nn.layers.Sequential;
@@ -45,11 +46,11 @@ public final class ShuffleNetV1 extends Classifier {
         }
 
         @Override public Variable forward(Variable x) {
-            Variable y = shuffle1.forward(bn1.forward(conv1.forward(x)).relu());
-            y = bn2.forward(conv2.forward(y)).relu();
-            y = bn3.forward(conv3.forward(y));
+            Variable y = shuffle1.forward(ConvBn.forward(conv1, bn1, x, null, true));
+            y = ConvBn.forward(conv2, bn2, y, null, true);
             Variable res = shortcut.forward(x);
-            return (stride == 2 ? Variable.cat(List.of(y, res), 1) : y.add(res)).relu();
+            if (stride == 2) return Variable.cat(List.of(ConvBn.forward(conv3, bn3, y, null, false), res), 1).relu();
+            return ConvBn.forward(conv3, bn3, y, res, true);
         }
     }
 
@@ -75,7 +76,7 @@ public final class ShuffleNetV1 extends Classifier {
     }
 
     @Override public Output forwardWithFeatures(Variable x) {
-        Variable y = bn1.forward(conv1.forward(x)).relu();
+        Variable y = ConvBn.forward(conv1, bn1, x, null, true);
         y = layer3.forward(layer2.forward(layer1.forward(y)));
         Variable pooled = Pooling.globalAvg(y).flatten(1, 3);
         return new Output(linear.forward(pooled), pooled);

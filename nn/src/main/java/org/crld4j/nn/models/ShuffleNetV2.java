@@ -5,6 +5,7 @@ import org.crld4j.nn.Module;
 import org.crld4j.nn.layers.BatchNorm2d;
 import org.crld4j.nn.layers.ChannelShuffle;
 import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.ConvBn;
 import org.crld4j.nn.layers.Linear;
 import org.crld4j.nn.layers.Pooling;
 import org.crld4j.nn.layers.Sequential;
@@ -44,9 +45,9 @@ public final class ShuffleNetV2 extends Classifier {
         @Override public Variable forward(Variable x) {
             int c = x.data().size(1);
             Variable x1 = x.narrow(1, 0, half), x2 = x.narrow(1, half, c - half);
-            Variable y = bn1.forward(conv1.forward(x2)).relu();
-            y = bn2.forward(conv2.forward(y));
-            y = bn3.forward(conv3.forward(y)).relu();
+            Variable y = ConvBn.forward(conv1, bn1, x2, null, true);
+            y = ConvBn.forward(conv2, bn2, y, null, false);
+            y = ConvBn.forward(conv3, bn3, y, null, true);
             return shuffle.forward(Variable.cat(List.of(x1, y), 1));
         }
     }
@@ -72,9 +73,9 @@ public final class ShuffleNetV2 extends Classifier {
         }
 
         @Override public Variable forward(Variable x) {
-            Variable left = bn2.forward(conv2.forward(bn1.forward(conv1.forward(x)))).relu();
-            Variable right = bn3.forward(conv3.forward(x)).relu();
-            right = bn5.forward(conv5.forward(bn4.forward(conv4.forward(right)))).relu();
+            Variable left = ConvBn.forward(conv2, bn2, ConvBn.forward(conv1, bn1, x, null, false), null, true);
+            Variable right = ConvBn.forward(conv3, bn3, x, null, true);
+            right = ConvBn.forward(conv5, bn5, ConvBn.forward(conv4, bn4, right, null, false), null, true);
             return shuffle.forward(Variable.cat(List.of(left, right), 1));
         }
     }
@@ -100,9 +101,9 @@ public final class ShuffleNetV2 extends Classifier {
     }
 
     @Override public Output forwardWithFeatures(Variable x) {
-        Variable y = bn1.forward(conv1.forward(x)).relu();
+        Variable y = ConvBn.forward(conv1, bn1, x, null, true);
         y = layer3.forward(layer2.forward(layer1.forward(y)));
-        y = bn2.forward(conv2.forward(y)).relu();
+        y = ConvBn.forward(conv2, bn2, y, null, true);
         Variable pooled = Pooling.globalAvg(y).flatten(1, 3);
         return new Output(linear.forward(pooled), pooled);
     }
