@@ -5,6 +5,7 @@ import org.crld4j.nn.Init;
 import org.crld4j.nn.Module;
 import org.crld4j.nn.layers.BatchNorm2d;
 import org.crld4j.nn.layers.Conv2d;
+import org.crld4j.nn.layers.ConvBn;
 import org.crld4j.nn.layers.Linear;
 import org.crld4j.nn.layers.Pooling;
 import org.crld4j.nn.layers.Sequential;
@@ -38,7 +39,7 @@ public final class WideResNet extends Classifier {
 
         @Override public Variable forward(Variable x) {
             Variable a = bn1.forward(x, null, true); // relu(bn1(x)) as one op, the same numbers
-            Variable y = bn2.forward(conv1.forward(a), null, true);
+            Variable y = ConvBn.forward(conv1, bn2, a, null, true);
             y = conv2.forward(y);
             return (convShortcut == null ? x : convShortcut.forward(a)).add(y);
         }
