@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fused eval-mode conv-BN-(add)-ReLU path must equal the separate modules bit for bit. */
@@ -71,6 +72,20 @@ class ConvBnFusionTest {
                 if (relu) // and the fused op was the one recorded
                     assertEquals("batch_norm_relu", new Sequential(seq.get(0), seq.get(1), seq.get(2)).forward(Variable.leaf(x)).gradFn(), what);
             }
+        }
+    }
+
+    /** A batch norm whose width does not match the convolution before it is named, fused or not. */
+    @Test void aMismatchedBatchNormIsNamedOnEveryPath() {
+        Sequential seq = new Sequential(new Conv2d(4, 6, 3, 1, 1), new BatchNorm2d(5), new Activations.ReLU());
+        seq.initDefaults(new Rng(1));
+        Variable x = Variable.constant(Tensor.randn(new Rng(2), 1, 4, 8, 8));
+        for (boolean training : new boolean[] {true, false}) {
+            seq.train(training);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+                try (var s = Autograd.noGrad()) { seq.forward(x); }
+            });
+            assertTrue(e.getMessage().startsWith("BatchNorm2d(5)") && e.getMessage().contains("channels"), e.getMessage());
         }
     }
 }

@@ -17,6 +17,9 @@ public final class ConvBn {
 
     public static Variable forward(Conv2d conv, BatchNorm2d bn, Variable x, Variable residual, boolean relu) {
         if (!bn.isTraining() && !Autograd.needsGrad(x, conv.weight(), conv.bias(), bn.weight(), bn.bias(), residual)) {
+            if (conv.out != bn.channels) // the message the separate modules would give, before the fused kernel's own
+                throw new IllegalArgumentException("BatchNorm2d(" + bn.channels + ") after Conv2d(" + conv.in + ", " + conv.out
+                        + "): its input has " + conv.out + " channels, not " + bn.channels);
             return F.conv2dBatchNormEval(x, conv.weight(), conv.bias(), conv.params, bn.weight(), bn.bias(),
                     bn.runningMean(), bn.runningVar(), bn.eps, residual, relu);
         }
